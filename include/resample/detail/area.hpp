@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+// mode='area', i.e. adaptive average pooling (ATen's adaptive_avg_pool{1,2,3}d, contiguous
+// kernels): each output is the sequential sum of its window in (d, h, w) order, started from 0
+// in T, divided by each window extent in turn. The sum is not separable bit for bit, so the
+// window is summed directly. An output of one element per plane is ATen's `mean()` instead,
+// whose cascade summation is reproduced by `cascade_mean`.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "axis_table.hpp"
+#include "box.hpp"
+#include "config.hpp"
+
+RESAMPLE_BEGIN_EXACT_MATH
+namespace resample::detail {
+
+/// ATen's CeilLog2 for the cascade sum's level size.
+inline std::int64_t cascade_ceil_log2(std::int64_t x) {
+  if (x <= 2) return 1;
+  std::int64_t bits = 0;
+  for (std::uint64_t v = static_cast<std::uint64_t>(x - 1); v != 0; v >>= 1) ++bits;
+  return bits;
+}
+
+/// ATen's multi_row_sum: `rows` rows of `Lanes` values (element (i, k) at load(i, k)) summed
+/// column-wise through four levels of partial sums, which bounds rounding error growth.
+template <class T, int Lanes, class Load>
+std::array<T, Lanes> multi_row_sum(std::int64_t rows, Load load) {
+  constexpr int levels = 4;
+  const std::int64_t level_power = std::max<std::int64_t>(4, cascade_ceil_log2(rows) / levels);
+  const std::int64_t level_step = std::int64_t(1) << level_power;
+  const std::int64_t level_mask = level_step - 1;
+  std::array<std::array<T, Lanes>, levels> acc{};
+  std::int64_t i = 0;
+  while (i + level_step <= rows) {
+    for (std::int64_t j = 0; j < level_step; ++j, ++i) {
+      for (int k = 0; k < Lanes; ++k) acc[0][k] += load(i, k);
+    }
+    for (int j = 1; j < levels; ++j) {
+      for (int k = 0; k < Lanes; ++k) {
+        acc[j][k] += acc[j - 1][k];
+        acc[j - 1][k] = T(0);
+      }
+      if ((i & (level_mask << (j * level_power))) != 0) break;
+    }
+  }
+  for (; i < rows; ++i) {
+    for (int k = 0; k < Lanes; ++k) acc[0][k] += load(i, k);
+  }
+  for (int j = 1; j < levels; ++j) {
+    for (int k = 0; k < Lanes; ++k) acc[0][k] += acc[j][k];
+  }
+  return acc[0];
+}
+
+/// ATen's row_sum: a row of `size` items (item i at load(i, lane)), viewed as rows of four,
+/// reduced by multi_row_sum, the remainder added to the first partial, then the partials folded.
+template <class T, int Lanes, class Load>
+std::array<T, Lanes> row_sum(std::int64_t size, Load load) {
+  constexpr int ilp = 4;
+  const std::int64_t rows = size / ilp;
+  std::array<std::array<T, Lanes>, ilp> partial{};
+  // multi_row_sum over a (rows, ilp) matrix whose entries are Lanes-wide items.
+  const auto sums = multi_row_sum<T, ilp * Lanes>(rows, [&](std::int64_t i, int k) {
+    return load(i * ilp + k / Lanes, k % Lanes);
+  });
+  for (int p = 0; p < ilp; ++p)
+    for (int l = 0; l < Lanes; ++l) partial[p][l] = sums[p * Lanes + l];
+  for (std::int64_t i = rows * ilp; i < size; ++i) {
+    for (int l = 0; l < Lanes; ++l) partial[0][l] += load(i, l);
+  }
+  for (int p = 1; p < ilp; ++p) {
+    for (int l = 0; l < Lanes; ++l) partial[0][l] += partial[p][l];
+  }
+  return partial[0];
+}
+
+/// `input.mean()` over a contiguous run of n values, as ATen's CPU sum kernel reduces it
+/// (vectors of 32 bytes, the scalar tail first, then the lanes in order) divided by n.
+template <class T>
+T cascade_mean(const T* x, std::int64_t n) {
+  constexpr int lanes = static_cast<int>(32 / sizeof(T));
+  T total = T(0);
+  if (n >= lanes) {
+    const std::int64_t vectors = n / lanes;
+    const auto lane_sums = row_sum<T, lanes>(vectors, [&](std::int64_t v, int l) { return x[v * lanes + l]; });
+    T tail = T(0);
+    for (std::int64_t k = vectors * lanes; k < n; ++k) tail += x[k];
+    for (int l = 0; l < lanes; ++l) tail += lane_sums[l];
+    total = tail;
+  } else {
+    total = row_sum<T, 1>(n, [&](std::int64_t i, int) { return x[i]; })[0];
+  }
+  // The sum lands in a zero-filled output (`out += sum`), then div_(numel).
+  total = T(0) + total;
+  return total / static_cast<T>(n);
+}
+
+/// Average pooling of one plane over per-axis windows (D, H, W).
+template <class T>
+void area_plane(const box<const T>& src, const box<T>& dst, const std::array<area_windows, 3>& windows,
+                int spatial_rank, std::vector<T>& scratch) {
+  if (dst.extent[0] * dst.extent[1] * dst.extent[2] == 1) {
+    const std::int64_t n = src.extent[0] * src.extent[1] * src.extent[2];
+    scratch.resize(static_cast<std::size_t>(n));
+    std::int64_t k = 0;
+    for (std::int64_t d = 0; d < src.extent[0]; ++d)
+      for (std::int64_t h = 0; h < src.extent[1]; ++h)
+        for (std::int64_t w = 0; w < src.extent[2]; ++w) scratch[k++] = src.at(d, h, w);
+    dst.at(0, 0, 0) = cascade_mean(scratch.data(), n);
+    return;
+  }
+  for (std::int64_t od = 0; od < dst.extent[0]; ++od) {
+    const std::int64_t d0 = windows[0].start[od], d1 = windows[0].end[od];
+    for (std::int64_t oh = 0; oh < dst.extent[1]; ++oh) {
+      const std::int64_t h0 = windows[1].start[oh], h1 = windows[1].end[oh];
+      for (std::int64_t ow = 0; ow < dst.extent[2]; ++ow) {
+        const std::int64_t w0 = windows[2].start[ow], w1 = windows[2].end[ow];
+        T sum = T(0);
+        for (std::int64_t d = d0; d < d1; ++d)
+          for (std::int64_t h = h0; h < h1; ++h)
+            for (std::int64_t w = w0; w < w1; ++w) sum += src.at(d, h, w);
+        // adaptive_avg_pool1d is the 2-D kernel with a height-1 window (a division by 1).
+        if (spatial_rank == 3) sum = sum / static_cast<T>(d1 - d0);
+        if (spatial_rank >= 2) sum = sum / static_cast<T>(h1 - h0);
+        dst.at(od, oh, ow) = sum / static_cast<T>(w1 - w0);
+      }
+    }
+  }
+}
+
+}  // namespace resample::detail
+RESAMPLE_END_EXACT_MATH

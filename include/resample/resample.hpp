@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+// resample: PyTorch's F.interpolate for C++ strided views, header-only.
+//
+//   #include <resample/resample.hpp>
+//   resample::options opts;
+//   opts.mode = resample::mode::bilinear;
+//   opts.scale_factor = {2.0};
+//   resample::tensor<float> y = resample::interpolate(x_view, opts);
+#pragma once
+
+#include "error.hpp"
+#include "interpolate.hpp"
+#include "options.hpp"
+#include "output_size.hpp"
+#include "plan.hpp"
+#include "tensor.hpp"
+#include "version.hpp"
+#include "view.hpp"
