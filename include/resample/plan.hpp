@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -22,44 +23,45 @@ namespace resample {
 
 /// A resampling of inputs of one shape with one set of options: the validated geometry and the
 /// per-axis index and weight tables. Build it once, run it on any number of input/output view
-/// pairs of the planned shapes (any strides). Running is const and thread-safe.
+/// pairs of the planned shapes (any strides). `execute` is const and safe to call concurrently.
+///
+/// T is float or double for every mode; std::uint8_t for nearest and nearest-exact (as PyTorch).
 template <class T>
 class plan {
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
-                "resample::plan<T>: T must be float or double");
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, std::uint8_t>,
+                "resample::plan<T>: T must be float or double (or std::uint8_t for the nearest modes)");
+  static constexpr bool is_floating = std::is_floating_point_v<T>;
+  // Precision of the nearest-index arithmetic: PyTorch computes uint8 indices in float.
+  using index_math = std::conditional_t<std::is_same_v<T, double>, double, float>;
 
  public:
   /// Validates `opts` against `input_shape` (N, C, spatial...) and builds the tables.
   /// Throws `resample::error` for invalid options.
   plan(const dims& input_shape, const options& opts) : geometry_(detail::resolve_geometry(input_shape, opts)) {
-    const int spatial = static_cast<int>(geometry_.axes.size());
-    for (int a = 0; a < spatial; ++a) {
-      const detail::axis_geometry& axis = geometry_.axes[a];
-      const int box_axis = 3 - spatial + a;
-      switch (geometry_.mode) {
-        case mode::nearest:
-          gather_indices_[box_axis] = detail::nearest_indices<T>(axis);
-          break;
-        case mode::nearest_exact:
-          gather_indices_[box_axis] = detail::nearest_exact_indices<T>(axis);
-          break;
-        case mode::area:
-          area_windows_[box_axis] = detail::area_table(axis);
-          break;
-        case mode::bicubic:
-          tables_.push_back(geometry_.antialias ? detail::antialias_table<T>(axis, geometry_.align_corners, true)
-                                                : detail::cubic_table<T>(axis, geometry_.align_corners));
-          break;
-        default:  // linear, bilinear, trilinear
-          tables_.push_back(geometry_.antialias ? detail::antialias_table<T>(axis, geometry_.align_corners, false)
-                                                : detail::linear_table<T>(axis, geometry_.align_corners));
-          break;
-      }
+    const bool gathers = geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact;
+    if (!is_floating && !gathers) {
+      throw error(error_code::unsupported, "mode " + std::string(to_string(geometry_.mode)) +
+                                               " needs float or double; uint8 supports nearest and nearest-exact "
+                                               "(input shape " + detail::format_dims(input_shape) + ")");
     }
-    // Axes a lower rank does not have read index 0 (box extents there are 1).
+    const int spatial = static_cast<int>(geometry_.axes.size());
+    // Axes a lower rank does not have are box axes of extent 1 that read index 0.
     for (int a = 0; a < 3 - spatial; ++a) {
       gather_indices_[a] = {0};
       area_windows_[a] = detail::area_windows{{0}, {1}};
+    }
+    for (int a = 0; a < spatial; ++a) {
+      const detail::axis_geometry& axis = geometry_.axes[a];
+      const int box_axis = 3 - spatial + a;
+      if (geometry_.mode == mode::nearest) {
+        gather_indices_[box_axis] = detail::nearest_indices<index_math>(axis);
+      } else if (geometry_.mode == mode::nearest_exact) {
+        gather_indices_[box_axis] = detail::nearest_exact_indices<index_math>(axis);
+      } else if (geometry_.mode == mode::area) {
+        area_windows_[box_axis] = detail::area_table(axis);
+      } else if constexpr (is_floating) {
+        tables_.push_back(separable_table(axis));
+      }
     }
   }
 
@@ -75,6 +77,13 @@ class plan {
   }
 
  private:
+  detail::axis_table<T> separable_table(const detail::axis_geometry& axis) const {
+    const bool cubic = geometry_.mode == mode::bicubic;
+    if (geometry_.antialias) return detail::antialias_table<T>(axis, geometry_.align_corners, cubic);
+    return cubic ? detail::cubic_table<T>(axis, geometry_.align_corners)
+                 : detail::linear_table<T>(axis, geometry_.align_corners);
+  }
+
   void run(const tensor_view<const T>& input, const tensor_view<T>& output) const {
     detail::separable_scratch<T> scratch;
     const int spatial = static_cast<int>(geometry_.axes.size());
@@ -82,26 +91,23 @@ class plan {
       for (index_t c = 0; c < input.extent(1); ++c) {
         const detail::box<const T> src = detail::plane_of(input, n, c);
         const detail::box<T> dst = detail::plane_of(output, n, c);
-        switch (geometry_.mode) {
-          case mode::nearest:
-          case mode::nearest_exact:
-            detail::gather_plane(src, dst, gather_indices_);
-            break;
-          case mode::area:
+        if (geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact) {
+          detail::gather_plane(src, dst, gather_indices_);
+        } else if constexpr (is_floating) {
+          if (geometry_.mode == mode::area) {
             detail::area_plane(src, dst, area_windows_, spatial, scratch.first);
-            break;
-          default:
+          } else {
             detail::resample_separable(src, dst, tables_, scratch);
-            break;
+          }
         }
       }
     }
   }
 
   detail::geometry geometry_;
-  std::vector<detail::axis_table<T>> tables_;                 // separable modes, outermost first
-  std::array<std::vector<std::int64_t>, 3> gather_indices_;   // nearest modes, box axes D, H, W
-  std::array<detail::area_windows, 3> area_windows_;          // area, box axes D, H, W
+  std::vector<detail::axis_table<T>> tables_;                // separable modes, outermost axis first
+  std::array<std::vector<std::int64_t>, 3> gather_indices_;  // nearest modes, box axes D, H, W
+  std::array<detail::area_windows, 3> area_windows_;         // area, box axes D, H, W
 };
 
 }  // namespace resample
