@@ -6,6 +6,7 @@
 
 #include "detail/identity.hpp"
 #include "options.hpp"
+#include "parallel.hpp"
 #include "plan.hpp"
 #include "tensor.hpp"
 #include "view.hpp"
@@ -16,17 +17,18 @@ namespace resample {
 /// `output_shape(input.extents(), opts)` and must not overlap itself or the input.
 /// Throws `resample::error` (and writes nothing) for invalid options or views.
 template <class T>
-void interpolate(tensor_view<const detail::identity_t<T>> input, tensor_view<T> output, const options& opts) {
-  plan<T>(input.extents(), opts).execute(input, output);
+void interpolate(tensor_view<const detail::identity_t<T>> input, tensor_view<T> output, const options& opts,
+                 const execution& exec = {}) {
+  plan<T>(input.extents(), opts).execute(input, output, exec);
 }
 
 /// Resamples `input` into a newly allocated contiguous tensor.
 template <class T>
-tensor<std::remove_const_t<T>> interpolate(tensor_view<T> input, const options& opts) {
+tensor<std::remove_const_t<T>> interpolate(tensor_view<T> input, const options& opts, const execution& exec = {}) {
   using value_type = std::remove_const_t<T>;
   const plan<value_type> p(input.extents(), opts);
   tensor<value_type> result(p.output_shape());
-  p.execute(input, result.view());
+  p.execute(input, result.view(), exec);
   return result;
 }
 

@@ -17,6 +17,7 @@
 #include "detail/separable.hpp"
 #include "detail/validate_views.hpp"
 #include "options.hpp"
+#include "parallel.hpp"
 #include "view.hpp"
 
 namespace resample {
@@ -71,9 +72,10 @@ class plan {
 
   /// Resamples `input` into `output`. Both views must have the planned shapes; the output must
   /// not overlap itself or the input. Throws `resample::error` before writing anything.
-  void execute(tensor_view<const T> input, tensor_view<T> output) const {
+  /// `exec` bounds the threads; the result is the same bits for any thread count.
+  void execute(tensor_view<const T> input, tensor_view<T> output, const execution& exec = {}) const {
     detail::validate_views(input, output, geometry_.input_shape, geometry_.output_shape);
-    run(input, output);
+    run(input, output, exec);
   }
 
  private:
@@ -84,24 +86,39 @@ class plan {
                  : detail::linear_table<T>(axis, geometry_.align_corners);
   }
 
-  void run(const tensor_view<const T>& input, const tensor_view<T>& output) const {
-    detail::separable_scratch<T> scratch;
+  // Work is split into (plane, chunk of the outermost output axis) pieces of roughly
+  // `exec.grain_elements` outputs, so that even N = C = 1 keeps every thread busy.
+  void run(const tensor_view<const T>& input, const tensor_view<T>& output, const execution& exec) const {
     const int spatial = static_cast<int>(geometry_.axes.size());
-    for (index_t n = 0; n < input.extent(0); ++n) {
-      for (index_t c = 0; c < input.extent(1); ++c) {
-        const detail::box<const T> src = detail::plane_of(input, n, c);
-        const detail::box<T> dst = detail::plane_of(output, n, c);
-        if (geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact) {
-          detail::gather_plane(src, dst, gather_indices_);
-        } else if constexpr (is_floating) {
-          if (geometry_.mode == mode::area) {
-            detail::area_plane(src, dst, area_windows_, spatial, scratch.first);
-          } else {
-            detail::resample_separable(src, dst, tables_, scratch);
-          }
+    const int outer = 3 - spatial;
+    const std::int64_t outer_extent = geometry_.axes[0].out;
+    std::int64_t plane_elements = 1;
+    for (const detail::axis_geometry& axis : geometry_.axes) plane_elements *= axis.out;
+    const std::int64_t planes = input.extent(0) * input.extent(1);
+    const std::int64_t per_chunk =
+        std::clamp<std::int64_t>(exec.grain_elements / (plane_elements / outer_extent), 1, outer_extent);
+    const std::int64_t chunks_per_plane = (outer_extent + per_chunk - 1) / per_chunk;
+    const std::int64_t total = planes * plane_elements;
+    const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
+
+    detail::parallel_for(exec, threads, planes * chunks_per_plane, [&](std::int64_t task) {
+      const std::int64_t plane = task / chunks_per_plane;
+      const std::int64_t begin = (task % chunks_per_plane) * per_chunk;
+      const std::int64_t end = std::min(begin + per_chunk, outer_extent);
+      const index_t n = plane / input.extent(1), c = plane % input.extent(1);
+      const detail::box<const T> src = detail::plane_of(input, n, c);
+      const detail::box<T> dst = detail::plane_of(output, n, c);
+      if (geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact) {
+        detail::gather_plane(src, dst, gather_indices_, outer, {begin, end});
+      } else if constexpr (is_floating) {
+        thread_local detail::separable_scratch<T> scratch;
+        if (geometry_.mode == mode::area) {
+          detail::area_plane(src, dst, area_windows_, spatial, outer, {begin, end}, scratch.first);
+        } else {
+          detail::resample_separable_chunk(src, dst, tables_, begin, end, scratch);
         }
       }
-    }
+    });
   }
 
   detail::geometry geometry_;

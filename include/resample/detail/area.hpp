@@ -100,10 +100,11 @@ T cascade_mean(const T* x, std::int64_t n) {
   return total / static_cast<T>(n);
 }
 
-/// Average pooling of one plane over per-axis windows (D, H, W).
+/// Average pooling of one plane over per-axis windows (D, H, W); only outputs whose index along
+/// box axis `outer` lies in `outer_range` are written.
 template <class T>
 void area_plane(const box<const T>& src, const box<T>& dst, const std::array<area_windows, 3>& windows,
-                int spatial_rank, std::vector<T>& scratch) {
+                int spatial_rank, int outer, std::array<std::int64_t, 2> outer_range, std::vector<T>& scratch) {
   if (dst.extent[0] * dst.extent[1] * dst.extent[2] == 1) {
     const std::int64_t n = src.extent[0] * src.extent[1] * src.extent[2];
     scratch.resize(static_cast<std::size_t>(n));
@@ -114,11 +115,13 @@ void area_plane(const box<const T>& src, const box<T>& dst, const std::array<are
     dst.at(0, 0, 0) = cascade_mean(scratch.data(), n);
     return;
   }
-  for (std::int64_t od = 0; od < dst.extent[0]; ++od) {
+  std::array<std::array<std::int64_t, 2>, 3> range{{{0, dst.extent[0]}, {0, dst.extent[1]}, {0, dst.extent[2]}}};
+  range[outer] = outer_range;
+  for (std::int64_t od = range[0][0]; od < range[0][1]; ++od) {
     const std::int64_t d0 = windows[0].start[od], d1 = windows[0].end[od];
-    for (std::int64_t oh = 0; oh < dst.extent[1]; ++oh) {
+    for (std::int64_t oh = range[1][0]; oh < range[1][1]; ++oh) {
       const std::int64_t h0 = windows[1].start[oh], h1 = windows[1].end[oh];
-      for (std::int64_t ow = 0; ow < dst.extent[2]; ++ow) {
+      for (std::int64_t ow = range[2][0]; ow < range[2][1]; ++ow) {
         const std::int64_t w0 = windows[2].start[ow], w1 = windows[2].end[ow];
         T sum = T(0);
         for (std::int64_t d = d0; d < d1; ++d)
