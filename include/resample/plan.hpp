@@ -86,7 +86,7 @@ class plan {
                  : detail::linear_table<T>(axis, geometry_.align_corners);
   }
 
-  // Work is split into (plane, chunk of the outermost output axis) pieces of roughly
+  // Work is split into (box, chunk of the outermost output axis) pieces of roughly
   // `exec.grain_elements` outputs, so that even N = C = 1 keeps every thread busy.
   void run(const tensor_view<const T>& input, const tensor_view<T>& output, const execution& exec) const {
     const int spatial = static_cast<int>(geometry_.axes.size());
@@ -94,26 +94,31 @@ class plan {
     const std::int64_t outer_extent = geometry_.axes[0].out;
     std::int64_t plane_elements = 1;
     for (const detail::axis_geometry& axis : geometry_.axes) plane_elements *= axis.out;
-    const std::int64_t planes = input.extent(0) * input.extent(1);
-    const std::int64_t per_chunk =
-        std::clamp<std::int64_t>(exec.grain_elements / (plane_elements / outer_extent), 1, outer_extent);
-    const std::int64_t chunks_per_plane = (outer_extent + per_chunk - 1) / per_chunk;
-    const std::int64_t total = planes * plane_elements;
+    // Channels contiguous in memory (channels-last): a box is a whole image and passes run over
+    // channel vectors. Otherwise a box is one (n, c) plane.
+    const bool packed = input.stride(1) == 1 && input.extent(1) > 1;
+    const std::int64_t channels_per_box = packed ? input.extent(1) : 1;
+    const std::int64_t boxes = input.extent(0) * (packed ? 1 : input.extent(1));
+    const std::int64_t row_elements = plane_elements / outer_extent * channels_per_box;
+    const std::int64_t per_chunk = std::clamp<std::int64_t>(exec.grain_elements / row_elements, 1, outer_extent);
+    const std::int64_t chunks_per_box = (outer_extent + per_chunk - 1) / per_chunk;
+    const std::int64_t total = boxes * plane_elements * channels_per_box;
     const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
 
-    detail::parallel_for(exec, threads, planes * chunks_per_plane, [&](std::int64_t task) {
-      const std::int64_t plane = task / chunks_per_plane;
-      const std::int64_t begin = (task % chunks_per_plane) * per_chunk;
+    detail::parallel_for(exec, threads, boxes * chunks_per_box, [&](std::int64_t task) {
+      const std::int64_t which = task / chunks_per_box;
+      const std::int64_t begin = (task % chunks_per_box) * per_chunk;
       const std::int64_t end = std::min(begin + per_chunk, outer_extent);
-      const index_t n = plane / input.extent(1), c = plane % input.extent(1);
-      const detail::box<const T> src = detail::plane_of(input, n, c);
-      const detail::box<T> dst = detail::plane_of(output, n, c);
+      const index_t n = packed ? which : which / input.extent(1);
+      const index_t c = packed ? 0 : which % input.extent(1);
+      const detail::box<const T> src = packed ? detail::image_of(input, n) : detail::plane_of(input, n, c);
+      const detail::box<T> dst = packed ? detail::image_of(output, n) : detail::plane_of(output, n, c);
       if (geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact) {
-        detail::gather_plane(src, dst, gather_indices_, outer, {begin, end});
+        detail::gather_box(src, dst, gather_indices_, outer, {begin, end});
       } else if constexpr (is_floating) {
         thread_local detail::separable_scratch<T> scratch;
         if (geometry_.mode == mode::area) {
-          detail::area_plane(src, dst, area_windows_, spatial, outer, {begin, end}, scratch.first);
+          detail::area_box(src, dst, area_windows_, spatial, outer, {begin, end}, scratch.first);
         } else {
           detail::resample_separable_chunk(src, dst, tables_, begin, end, scratch);
         }

@@ -37,8 +37,11 @@ inline dims contiguous_strides(const dims& extents) {
 /// Channels-last strides for N, C, spatial... extents: memory order N, spatial..., C
 /// (torch.channels_last for 4-D, torch.channels_last_3d for 5-D, and the same idea for 3-D).
 inline dims channels_last_strides(const dims& extents) {
+  if (extents.size() < static_cast<std::size_t>(min_rank)) {
+    throw error(error_code::invalid_rank, "channels-last strides need extents N, C, spatial... (rank 3 to 5), got " +
+                                              detail::format_dims(extents));
+  }
   dims strides(extents.size());
-  if (extents.size() < 2) return contiguous_strides(extents);
   index_t step = 1;
   strides[1] = step;
   step *= extents[1] > 0 ? extents[1] : 1;

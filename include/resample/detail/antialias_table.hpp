@@ -70,6 +70,7 @@ axis_table<T> antialias_table(const axis_geometry& axis, bool align_corners, boo
     }
     table.count[o] = taps;
   }
+  table.finish();
   return table;
 }
 

@@ -100,37 +100,65 @@ T cascade_mean(const T* x, std::int64_t n) {
   return total / static_cast<T>(n);
 }
 
-/// Average pooling of one plane over per-axis windows (D, H, W); only outputs whose index along
-/// box axis `outer` lies in `outer_range` are written.
+/// A window sum divided by each window extent in turn, as ATen divides: D, then H, then W.
+/// adaptive_avg_pool1d runs the 2-D kernel with a height-1 window, a division by 1 that is exact.
 template <class T>
-void area_plane(const box<const T>& src, const box<T>& dst, const std::array<area_windows, 3>& windows,
-                int spatial_rank, int outer, std::array<std::int64_t, 2> outer_range, std::vector<T>& scratch) {
+T pool_divide(T sum, T kd, T kh, T kw, int spatial_rank) {
+  if (spatial_rank == 3) sum = sum / kd;
+  if (spatial_rank >= 2) sum = sum / kh;
+  return sum / kw;
+}
+
+/// Average pooling of one box over per-axis windows (D, H, W); only outputs whose index along
+/// box axis `outer` lies in `outer_range` are written. Packed channels (K) are pooled side by
+/// side, each with the same sequential sum.
+template <class T>
+void area_box(const box<const T>& src, const box<T>& dst, const std::array<area_windows, 3>& windows,
+              int spatial_rank, int outer, std::array<std::int64_t, 2> outer_range, std::vector<T>& scratch) {
+  const std::int64_t channels = src.extent[3];
   if (dst.extent[0] * dst.extent[1] * dst.extent[2] == 1) {
     const std::int64_t n = src.extent[0] * src.extent[1] * src.extent[2];
     scratch.resize(static_cast<std::size_t>(n));
-    std::int64_t k = 0;
-    for (std::int64_t d = 0; d < src.extent[0]; ++d)
-      for (std::int64_t h = 0; h < src.extent[1]; ++h)
-        for (std::int64_t w = 0; w < src.extent[2]; ++w) scratch[k++] = src.at(d, h, w);
-    dst.at(0, 0, 0) = cascade_mean(scratch.data(), n);
+    for (std::int64_t k = 0; k < channels; ++k) {
+      std::int64_t i = 0;
+      for (std::int64_t d = 0; d < src.extent[0]; ++d)
+        for (std::int64_t h = 0; h < src.extent[1]; ++h)
+          for (std::int64_t w = 0; w < src.extent[2]; ++w) scratch[i++] = src.at(d, h, w)[k * src.stride[3]];
+      dst.at(0, 0, 0)[k * dst.stride[3]] = cascade_mean(scratch.data(), n);
+    }
     return;
   }
+  scratch.resize(static_cast<std::size_t>(channels));
+  T* sum = scratch.data();
   std::array<std::array<std::int64_t, 2>, 3> range{{{0, dst.extent[0]}, {0, dst.extent[1]}, {0, dst.extent[2]}}};
   range[outer] = outer_range;
+  const std::int64_t sk = src.stride[3], dk = dst.stride[3];
   for (std::int64_t od = range[0][0]; od < range[0][1]; ++od) {
     const std::int64_t d0 = windows[0].start[od], d1 = windows[0].end[od];
     for (std::int64_t oh = range[1][0]; oh < range[1][1]; ++oh) {
       const std::int64_t h0 = windows[1].start[oh], h1 = windows[1].end[oh];
       for (std::int64_t ow = range[2][0]; ow < range[2][1]; ++ow) {
         const std::int64_t w0 = windows[2].start[ow], w1 = windows[2].end[ow];
-        T sum = T(0);
+        const T kd = static_cast<T>(d1 - d0), kh = static_cast<T>(h1 - h0), kw = static_cast<T>(w1 - w0);
+        T* out = dst.at(od, oh, ow);
+        if (channels == 1) {  // planar: keep the one running sum in a register
+          T total = T(0);
+          for (std::int64_t d = d0; d < d1; ++d)
+            for (std::int64_t h = h0; h < h1; ++h) {
+              const T* row = src.at(d, h, 0);
+              for (std::int64_t w = w0; w < w1; ++w) total += row[w * src.stride[2]];
+            }
+          *out = pool_divide(total, kd, kh, kw, spatial_rank);
+          continue;
+        }
+        for (std::int64_t k = 0; k < channels; ++k) sum[k] = T(0);
         for (std::int64_t d = d0; d < d1; ++d)
           for (std::int64_t h = h0; h < h1; ++h)
-            for (std::int64_t w = w0; w < w1; ++w) sum += src.at(d, h, w);
-        // adaptive_avg_pool1d is the 2-D kernel with a height-1 window (a division by 1).
-        if (spatial_rank == 3) sum = sum / static_cast<T>(d1 - d0);
-        if (spatial_rank >= 2) sum = sum / static_cast<T>(h1 - h0);
-        dst.at(od, oh, ow) = sum / static_cast<T>(w1 - w0);
+            for (std::int64_t w = w0; w < w1; ++w) {
+              const T* pixel = src.at(d, h, w);
+              for (std::int64_t k = 0; k < channels; ++k) sum[k] += pixel[k * sk];
+            }
+        for (std::int64_t k = 0; k < channels; ++k) out[k * dk] = pool_divide(sum[k], kd, kh, kw, spatial_rank);
       }
     }
   }

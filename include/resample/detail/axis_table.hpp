@@ -31,6 +31,25 @@ struct axis_table {
       : in(in_size), out(out_size), width(taps), index(static_cast<std::size_t>(out_size) * taps, 0),
         weight(static_cast<std::size_t>(out_size) * taps, T(0)), count(static_cast<std::size_t>(out_size), taps) {}
 
+  /// Set by finish(): every output uses all `width` taps (linear, cubic), so kernels may unroll.
+  bool full_width = false;
+  /// Set by finish(): the lowest and highest source index each output reads.
+  std::vector<std::int64_t> lowest;
+  std::vector<std::int64_t> highest;
+
+  /// Derives the summary fields once the taps are filled in.
+  void finish() {
+    full_width = true;
+    lowest.assign(static_cast<std::size_t>(out), 0);
+    highest.assign(static_cast<std::size_t>(out), -1);
+    for (std::int64_t o = 0; o < out; ++o) {
+      full_width = full_width && count[o] == width;
+      if (count[o] == 0) continue;
+      lowest[o] = *std::min_element(indices(o), indices(o) + count[o]);
+      highest[o] = *std::max_element(indices(o), indices(o) + count[o]);
+    }
+  }
+
   std::int64_t* indices(std::int64_t o) { return index.data() + o * width; }
   T* weights(std::int64_t o) { return weight.data() + o * width; }
   const std::int64_t* indices(std::int64_t o) const { return index.data() + o * width; }
@@ -87,6 +106,7 @@ axis_table<T> linear_table(const axis_geometry& axis, bool align_corners) {
     weight[0] = T(1) - lambda1;
     weight[1] = lambda1;
   }
+  table.finish();
   return table;
 }
 
@@ -120,6 +140,7 @@ axis_table<T> cubic_table(const axis_geometry& axis, bool align_corners) {
     weight[2] = cubic_convolution1<T>(x2, a);
     weight[3] = cubic_convolution2<T>(static_cast<T>(static_cast<double>(x2) + 1.0), a);
   }
+  table.finish();
   return table;
 }
 

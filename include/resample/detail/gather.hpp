@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "box.hpp"
@@ -12,23 +13,30 @@
 namespace resample::detail {
 
 /// `indices[a]` maps output to input positions along box axis a (D, H, W). Only outputs whose
-/// index along box axis `outer` lies in `outer_range` are written.
+/// index along box axis `outer` lies in `outer_range` are written. Packed channels (K) are
+/// copied as whole vectors.
 template <class T>
-void gather_plane(const box<const T>& src, const box<T>& dst, const std::array<std::vector<std::int64_t>, 3>& indices,
-                  int outer, std::array<std::int64_t, 2> outer_range) {
-  const std::vector<std::int64_t>& id = indices[0];
-  const std::vector<std::int64_t>& ih = indices[1];
-  const std::vector<std::int64_t>& iw = indices[2];
+void gather_box(const box<const T>& src, const box<T>& dst, const std::array<std::vector<std::int64_t>, 3>& indices,
+                int outer, std::array<std::int64_t, 2> outer_range) {
   std::array<std::array<std::int64_t, 2>, 3> range{{{0, dst.extent[0]}, {0, dst.extent[1]}, {0, dst.extent[2]}}};
   range[outer] = outer_range;
-  const std::int64_t w_begin = range[2][0], w_end = range[2][1];
+  const std::vector<std::int64_t>& iw = indices[2];
+  const std::int64_t sw = src.stride[2], dw = dst.stride[2];
+  const std::int64_t channels = src.extent[3];
+  const bool packed_copy = src.stride[3] == 1 && dst.stride[3] == 1;
   for (std::int64_t d = range[0][0]; d < range[0][1]; ++d) {
     for (std::int64_t h = range[1][0]; h < range[1][1]; ++h) {
-      const T* row = &src.at(id[d], ih[h], 0);
-      T* out = &dst.at(d, h, 0);
-      const std::int64_t sw = src.stride[2];
-      const std::int64_t dw = dst.stride[2];
-      for (std::int64_t w = w_begin; w < w_end; ++w) out[w * dw] = row[iw[w] * sw];
+      const T* row = src.at(indices[0][d], indices[1][h], 0);
+      T* out = dst.at(d, h, 0);
+      if (channels == 1) {
+        for (std::int64_t w = range[2][0]; w < range[2][1]; ++w) out[w * dw] = row[iw[w] * sw];
+      } else if (packed_copy) {
+        for (std::int64_t w = range[2][0]; w < range[2][1]; ++w)
+          std::memcpy(out + w * dw, row + iw[w] * sw, static_cast<std::size_t>(channels) * sizeof(T));
+      } else {
+        for (std::int64_t w = range[2][0]; w < range[2][1]; ++w)
+          for (std::int64_t k = 0; k < channels; ++k) out[w * dw + k * dst.stride[3]] = row[iw[w] * sw + k * src.stride[3]];
+      }
     }
   }
 }
