@@ -32,7 +32,7 @@ struct execution {
   std::int64_t min_parallel_elements = 1 << 15;
   /// Target number of output elements per task (the grain); smaller grains balance better and
   /// cost more scheduling. Any value gives the same results.
-  std::int64_t grain_elements = 1 << 15;
+  std::int64_t grain_elements = 1 << 16;
 };
 
 namespace detail {

@@ -100,7 +100,11 @@ class plan {
     const std::int64_t channels_per_box = packed ? input.extent(1) : 1;
     const std::int64_t boxes = input.extent(0) * (packed ? 1 : input.extent(1));
     const std::int64_t row_elements = plane_elements / outer_extent * channels_per_box;
-    const std::int64_t per_chunk = std::clamp<std::int64_t>(exec.grain_elements / row_elements, 1, outer_extent);
+    // A chunk recomputes the inner passes for the input slices it shares with its neighbours;
+    // at least min_chunk_rows output slices per chunk keeps that overhead small.
+    constexpr std::int64_t min_chunk_rows = 16;
+    const std::int64_t per_chunk = std::clamp<std::int64_t>(
+        std::max(exec.grain_elements / row_elements, min_chunk_rows), 1, outer_extent);
     const std::int64_t chunks_per_box = (outer_extent + per_chunk - 1) / per_chunk;
     const std::int64_t total = boxes * plane_elements * channels_per_box;
     const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// Determinism: the thread count, the executor and the work split never change a bit.
+#include <catch2/catch.hpp>
+#include <resample/resample.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <algorithm>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <random>
+#include <vector>
+
+namespace {
+
+struct random_case {
+  resample::dims shape;
+  resample::options opts;
+  bool channels_last = false;
+};
+
+random_case make_case(std::mt19937& rng) {
+  using resample::mode;
+  const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  random_case c;
+  const int rank = 3 + pick(3);
+  const std::vector<std::vector<mode>> modes = {
+      {mode::nearest, mode::nearest_exact, mode::linear, mode::area},
+      {mode::nearest, mode::nearest_exact, mode::bilinear, mode::bicubic, mode::area},
+      {mode::nearest, mode::nearest_exact, mode::trilinear, mode::area}};
+  const auto& choices = modes[static_cast<std::size_t>(rank - 3)];
+  c.opts.mode = choices[static_cast<std::size_t>(pick(static_cast<int>(choices.size())))];
+  if (c.opts.mode == mode::bilinear || c.opts.mode == mode::bicubic) c.opts.antialias = pick(2) == 1;
+  if (resample::takes_align_corners(c.opts.mode) && pick(2) == 1) c.opts.align_corners = true;
+  c.shape = {1 + pick(2), 1 + pick(5)};
+  for (int a = 2; a < rank; ++a) {
+    c.shape.push_back(1 + pick(rank == 5 ? 12 : 40));
+    c.opts.size.push_back(1 + pick(rank == 5 ? 16 : 60));
+  }
+  c.channels_last = pick(3) == 0;
+  return c;
+}
+
+template <class T>
+resample::tensor<T> run(const random_case& c, const std::vector<T>& values, const resample::execution& exec) {
+  const resample::dims out_shape = resample::output_shape(c.shape, c.opts);
+  resample::tensor<T> result(out_shape);
+  const resample::tensor_view<const T> input =
+      c.channels_last ? resample::channels_last_view(values.data(), c.shape)
+                      : resample::tensor_view<const T>(values.data(), c.shape);
+  // The output keeps the logical (contiguous) order so that results compare directly.
+  resample::interpolate(input, result.view(), c.opts, exec);
+  return result;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("thread count, executor and grain do not change a bit", "[threads]", float, double) {
+  std::mt19937 rng(20261124);
+  resample::thread_pool pool(2);
+  const resample::executor pool_executor = [&pool](std::int64_t count, const std::function<void(std::int64_t)>& task) {
+    pool(count, task);
+  };
+  for (int iteration = 0; iteration < 300; ++iteration) {
+    const random_case c = make_case(rng);
+    std::int64_t count = 1;
+    for (auto e : c.shape) count *= e;
+    std::vector<TestType> values(static_cast<std::size_t>(count));
+    std::uniform_real_distribution<TestType> uniform(-4, 4);
+    for (auto& v : values) v = uniform(rng);
+
+    resample::execution serial;
+    serial.max_threads = 1;
+    const auto expected = run(c, values, serial);
+
+    resample::execution threaded;
+    threaded.pool = pool_executor;
+    threaded.max_threads = 3;
+    threaded.min_parallel_elements = 0;
+    threaded.grain_elements = 1 + static_cast<std::int64_t>(rng() % 97);
+    const auto got = run(c, values, threaded);
+
+    INFO("mode " << resample::to_string(c.opts.mode) << ", shape " << c.shape.size() << "-D, channels_last "
+                 << c.channels_last << ", grain " << threaded.grain_elements);
+    REQUIRE(got.extents() == expected.extents());
+    REQUIRE(std::memcmp(got.data(), expected.data(), expected.size() * sizeof(TestType)) == 0);
+  }
+}
+
+TEST_CASE("thread_pool runs every task once and rethrows a task's exception", "[threads]") {
+  resample::thread_pool pool(2);
+  CHECK(pool.concurrency() == 3);
+  std::vector<int> hits(1000, 0);
+  pool(1000, [&](std::int64_t i) { hits[static_cast<std::size_t>(i)] += 1; });
+  CHECK(std::count(hits.begin(), hits.end(), 1) == 1000);
+  CHECK_THROWS_AS(pool(10, [](std::int64_t i) { if (i == 7) throw std::runtime_error("task 7"); }), std::runtime_error);
+  // The pool stays usable after a failure.
+  int total = 0;
+  std::mutex m;
+  pool(5, [&](std::int64_t i) { std::lock_guard<std::mutex> lock(m); total += static_cast<int>(i); });
+  CHECK(total == 10);
+}
