@@ -109,6 +109,80 @@ T pool_divide(T sum, T kd, T kh, T kw, int spatial_rank) {
   return sum / kw;
 }
 
+/// sums[i] += base[i*spacing + k] for k in [0, taps), i in [0, 8): eight window sums advanced
+/// in named locals, which the compiler keeps in registers.
+template <class T>
+void add_evenly_spaced_taps(T* sums, const T* base, std::int64_t spacing, std::int64_t taps) {
+  T s0 = sums[0], s1 = sums[1], s2 = sums[2], s3 = sums[3], s4 = sums[4], s5 = sums[5], s6 = sums[6], s7 = sums[7];
+  for (std::int64_t k = 0; k < taps; ++k) {
+    const T* p = base + k;
+    s0 += p[0];
+    s1 += p[spacing];
+    s2 += p[2 * spacing];
+    s3 += p[3 * spacing];
+    s4 += p[4 * spacing];
+    s5 += p[5 * spacing];
+    s6 += p[6 * spacing];
+    s7 += p[7 * spacing];
+  }
+  sums[0] = s0, sums[1] = s1, sums[2] = s2, sums[3] = s3, sums[4] = s4, sums[5] = s5, sums[6] = s6, sums[7] = s7;
+}
+
+/// Planar pooling of the outputs in `range`. Outputs are taken in blocks whose window sums
+/// advance together, one window tap at a time, in registers: the additions of different
+/// outputs are independent (no serial dependency chain) while each output still adds its taps
+/// in (d, h, w) order, as ATen does.
+template <class T>
+void area_planar(const box<const T>& src, const box<T>& dst, const std::array<area_windows, 3>& windows,
+                 int spatial_rank, const std::array<std::array<std::int64_t, 2>, 3>& range) {
+  constexpr std::int64_t block = 8;
+  const std::int64_t sw = src.stride[2];
+  for (std::int64_t od = range[0][0]; od < range[0][1]; ++od) {
+    const std::int64_t d0 = windows[0].start[od], d1 = windows[0].end[od];
+    for (std::int64_t oh = range[1][0]; oh < range[1][1]; ++oh) {
+      const std::int64_t h0 = windows[1].start[oh], h1 = windows[1].end[oh];
+      const T kd = static_cast<T>(d1 - d0), kh = static_cast<T>(h1 - h0);
+      T* out = dst.at(od, oh, 0);
+      for (std::int64_t w_first = range[2][0]; w_first < range[2][1]; w_first += block) {
+        const std::int64_t n = std::min(block, range[2][1] - w_first);
+        const std::int64_t* start = windows[2].start.data() + w_first;
+        const std::int64_t* end = windows[2].end.data() + w_first;
+        std::int64_t widest = 0, narrowest = end[0] - start[0];
+        for (std::int64_t i = 0; i < n; ++i) {
+          widest = std::max(widest, end[i] - start[i]);
+          narrowest = std::min(narrowest, end[i] - start[i]);
+        }
+        // Integer factors give equally spaced windows: address taps as base + i * spacing.
+        const std::int64_t spacing = n > 1 ? start[1] - start[0] : 0;
+        bool evenly_spaced = n == block && narrowest == widest;
+        for (std::int64_t i = 1; evenly_spaced && i < n; ++i) evenly_spaced = start[i] - start[i - 1] == spacing;
+        T sums[block] = {};
+        for (std::int64_t d = d0; d < d1; ++d) {
+          for (std::int64_t h = h0; h < h1; ++h) {
+            const T* row = src.at(d, h, 0);
+            if (evenly_spaced && sw == 1) {
+              add_evenly_spaced_taps(sums, row + start[0], spacing, widest);
+              continue;
+            }
+            for (std::int64_t k = 0; k < widest; ++k) {
+              if (n == block && k < narrowest) {
+                for (std::int64_t i = 0; i < block; ++i) sums[i] += row[(start[i] + k) * sw];
+              } else {
+                for (std::int64_t i = 0; i < n; ++i)
+                  if (k < end[i] - start[i]) sums[i] += row[(start[i] + k) * sw];
+              }
+            }
+          }
+        }
+        for (std::int64_t i = 0; i < n; ++i) {
+          out[(w_first + i) * dst.stride[2]] =
+              pool_divide(sums[i], kd, kh, static_cast<T>(end[i] - start[i]), spatial_rank);
+        }
+      }
+    }
+  }
+}
+
 /// Average pooling of one box over per-axis windows (D, H, W); only outputs whose index along
 /// box axis `outer` lies in `outer_range` are written. Packed channels (K) are pooled side by
 /// side, each with the same sequential sum.
@@ -128,10 +202,14 @@ void area_box(const box<const T>& src, const box<T>& dst, const std::array<area_
     }
     return;
   }
-  scratch.resize(static_cast<std::size_t>(channels));
-  T* sum = scratch.data();
   std::array<std::array<std::int64_t, 2>, 3> range{{{0, dst.extent[0]}, {0, dst.extent[1]}, {0, dst.extent[2]}}};
   range[outer] = outer_range;
+  if (channels == 1) {
+    area_planar(src, dst, windows, spatial_rank, range);
+    return;
+  }
+  scratch.resize(static_cast<std::size_t>(channels));
+  T* sum = scratch.data();
   const std::int64_t sk = src.stride[3], dk = dst.stride[3];
   for (std::int64_t od = range[0][0]; od < range[0][1]; ++od) {
     const std::int64_t d0 = windows[0].start[od], d1 = windows[0].end[od];
@@ -141,16 +219,6 @@ void area_box(const box<const T>& src, const box<T>& dst, const std::array<area_
         const std::int64_t w0 = windows[2].start[ow], w1 = windows[2].end[ow];
         const T kd = static_cast<T>(d1 - d0), kh = static_cast<T>(h1 - h0), kw = static_cast<T>(w1 - w0);
         T* out = dst.at(od, oh, ow);
-        if (channels == 1) {  // planar: keep the one running sum in a register
-          T total = T(0);
-          for (std::int64_t d = d0; d < d1; ++d)
-            for (std::int64_t h = h0; h < h1; ++h) {
-              const T* row = src.at(d, h, 0);
-              for (std::int64_t w = w0; w < w1; ++w) total += row[w * src.stride[2]];
-            }
-          *out = pool_divide(total, kd, kh, kw, spatial_rank);
-          continue;
-        }
         for (std::int64_t k = 0; k < channels; ++k) sum[k] = T(0);
         for (std::int64_t d = d0; d < d1; ++d)
           for (std::int64_t h = h0; h < h1; ++h)
