@@ -24,17 +24,29 @@ void gather_box(const box<const T>& src, const box<T>& dst, const std::array<std
   const std::int64_t sw = src.stride[2], dw = dst.stride[2];
   const std::int64_t channels = src.extent[3];
   const bool packed_copy = src.stride[3] == 1 && dst.stride[3] == 1;
+  const std::int64_t w_begin = range[2][0], w_end = range[2][1];
+  const T* previous_source = nullptr;
+  T* previous_out = nullptr;
   for (std::int64_t d = range[0][0]; d < range[0][1]; ++d) {
     for (std::int64_t h = range[1][0]; h < range[1][1]; ++h) {
       const T* row = src.at(indices[0][d], indices[1][h], 0);
       T* out = dst.at(d, h, 0);
-      if (channels == 1) {
-        for (std::int64_t w = range[2][0]; w < range[2][1]; ++w) out[w * dw] = row[iw[w] * sw];
+      if (row == previous_source && channels == 1 && dw == 1) {
+        // Upscaling repeats source rows: copy the output row just made.
+        std::memcpy(out + w_begin, previous_out + w_begin, static_cast<std::size_t>(w_end - w_begin) * sizeof(T));
+        continue;
+      }
+      previous_source = row;
+      previous_out = out;
+      if (channels == 1 && sw == 1 && dw == 1) {
+        for (std::int64_t w = w_begin; w < w_end; ++w) out[w] = row[iw[w]];
+      } else if (channels == 1) {
+        for (std::int64_t w = w_begin; w < w_end; ++w) out[w * dw] = row[iw[w] * sw];
       } else if (packed_copy) {
-        for (std::int64_t w = range[2][0]; w < range[2][1]; ++w)
+        for (std::int64_t w = w_begin; w < w_end; ++w)
           std::memcpy(out + w * dw, row + iw[w] * sw, static_cast<std::size_t>(channels) * sizeof(T));
       } else {
-        for (std::int64_t w = range[2][0]; w < range[2][1]; ++w)
+        for (std::int64_t w = w_begin; w < w_end; ++w)
           for (std::int64_t k = 0; k < channels; ++k) out[w * dw + k * dst.stride[3]] = row[iw[w] * sw + k * src.stride[3]];
       }
     }

@@ -20,6 +20,8 @@
 #include "box.hpp"
 #include "config.hpp"
 #include "runs.hpp"
+#include "simd.hpp"
+#include "transpose.hpp"
 
 RESAMPLE_BEGIN_EXACT_MATH
 namespace resample::detail {
@@ -31,6 +33,52 @@ struct output_range {
   std::int64_t end = 0;
   std::int64_t source_shift = 0;
 };
+
+/// Scratch space of one thread: the intermediates of a chunk and the packed row blocks.
+template <class T>
+struct separable_scratch {
+  std::vector<T> first;
+  std::vector<T> second;
+  std::vector<T> packed_in;
+  std::vector<T> packed_out;
+};
+
+/// The W pass over a block of pack_lanes<T> packed rows: every output column is a weighted sum
+/// of whole input columns, vectorised across the rows.
+template <class T, int FixedTaps>
+void resample_packed_columns(const T* base, T* out, const axis_table<T>& table, output_range range) {
+  using vec = simd_register<T>;
+  constexpr int L = pack_lanes<T>;
+  constexpr int V = L / vec::lanes;  // registers per packed column
+  for (std::int64_t o = range.begin; o < range.end; ++o) {
+    const std::int64_t* i = table.indices(o);
+    const T* w = table.weights(o);
+    const int taps = FixedTaps > 0 ? FixedTaps : table.count[o];
+    vec acc[V];
+    const T* a = base + i[0] * L;
+    const vec w0 = vec::broadcast(w[0]);
+    for (int v = 0; v < V; ++v) acc[v] = vec::load(a + v * vec::lanes) * w0;
+    for (int j = 1; j < taps; ++j) {
+      const T* b = base + i[j] * L;
+      const vec wj = vec::broadcast(w[j]);
+      for (int v = 0; v < V; ++v) acc[v] = acc[v] + vec::load(b + v * vec::lanes) * wj;
+    }
+    T* column = out + (o - range.begin) * L;
+    for (int v = 0; v < V; ++v) acc[v].store(column + v * vec::lanes);
+  }
+}
+
+template <class T>
+void resample_packed_rows(const T* in, T* out, const axis_table<T>& table, output_range range) {
+  const T* base = in - range.source_shift * pack_lanes<T>;
+  if (table.full_width && table.width == 2) {
+    resample_packed_columns<T, 2>(base, out, table, range);
+  } else if (table.full_width && table.width == 4) {
+    resample_packed_columns<T, 4>(base, out, table, range);
+  } else {
+    resample_packed_columns<T, 0>(base, out, table, range);
+  }
+}
 
 /// One row of a planar W pass: out[o] = sum_j row[index_j(o)] * weight_j(o), unit strides.
 /// Fixed tap counts are unrolled so the loop body is a handful of loads and multiplies.
@@ -62,24 +110,44 @@ void resample_planar_row(const T* row, T* out, const axis_table<T>& table, outpu
 }
 
 /// Pass along W: outputs [range.begin, range.end) of every (d, h) row. With packed channels
-/// each tap is a whole channel vector.
+/// each tap is a whole channel vector; planar rows are packed in blocks so that the taps are
+/// vectors across rows.
 template <class T>
-void resample_rows(const box<const T>& src, const box<T>& dst, const axis_table<T>& table, output_range range) {
+void resample_rows(const box<const T>& src, const box<T>& dst, const axis_table<T>& table, output_range range,
+                   separable_scratch<T>& scratch) {
+  constexpr int L = pack_lanes<T>;
   const std::int64_t sw = src.stride[2], dw = dst.stride[2];
   const std::int64_t channels = src.extent[3];
-  const bool full_width = table.full_width;
-  for (std::int64_t d = 0; d < src.extent[0]; ++d) {
-    for (std::int64_t h = 0; h < src.extent[1]; ++h) {
-      const T* row = src.at(d, h, 0) - range.source_shift * sw;
-      T* out = dst.at(d, h, 0);
-      if (channels == 1 && sw == 1 && dw == 1) {
-        resample_planar_row(row, out, table, range, full_width);
-        continue;
+  const std::int64_t rows = src.extent[0] * src.extent[1];
+  const auto source_row = [&](std::int64_t r) { return src.at(r / src.extent[1], r % src.extent[1], 0); };
+  const auto target_row = [&](std::int64_t r) { return dst.at(r / src.extent[1], r % src.extent[1], 0); };
+  std::int64_t r = 0;
+  if (channels == 1 && sw == 1 && dw == 1 && rows >= L) {
+    const std::int64_t width = src.extent[2];
+    scratch.packed_in.resize(static_cast<std::size_t>(width * L));
+    scratch.packed_out.resize(static_cast<std::size_t>((range.end - range.begin) * L));
+    for (; r + L <= rows; r += L) {
+      const T* in_rows[L];
+      T* out_rows[L];
+      for (int k = 0; k < L; ++k) {
+        in_rows[k] = source_row(r + k);
+        out_rows[k] = target_row(r + k);
       }
-      for (std::int64_t o = range.begin; o < range.end; ++o) {
-        weighted_run(out + (o - range.begin) * dw, dst.stride[3], row, sw, table.indices(o), table.weights(o),
-                     table.count[o], channels, src.stride[3]);
-      }
+      pack_rows(in_rows, width, scratch.packed_in.data());
+      resample_packed_rows(scratch.packed_in.data(), scratch.packed_out.data(), table, range);
+      unpack_rows(scratch.packed_out.data(), range.end - range.begin, out_rows);
+    }
+  }
+  for (; r < rows; ++r) {
+    const T* row = source_row(r) - range.source_shift * sw;
+    T* out = target_row(r);
+    if (channels == 1 && sw == 1 && dw == 1) {
+      resample_planar_row(row, out, table, range, table.full_width);
+      continue;
+    }
+    for (std::int64_t o = range.begin; o < range.end; ++o) {
+      weighted_run(out + (o - range.begin) * dw, dst.stride[3], row, sw, table.indices(o), table.weights(o),
+                   table.count[o], channels, src.stride[3]);
     }
   }
 }
@@ -112,13 +180,6 @@ void resample_lines(const box<const T>& src, const box<T>& dst, const axis_table
     }
   }
 }
-
-/// Scratch space for the intermediates of one chunk; reused from chunk to chunk.
-template <class T>
-struct separable_scratch {
-  std::vector<T> first;
-  std::vector<T> second;
-};
 
 /// The source slices [first, last] that outputs [begin, end) of `table` read.
 template <class T>
@@ -168,7 +229,7 @@ void resample_separable_chunk(const box<const T>& src, const box<T>& dst, const 
       target = contiguous_box(buffer.data(), extent);
     }
     if (axis == 2) {
-      resample_rows(current, target, table, range);
+      resample_rows(current, target, table, range, scratch);
     } else {
       resample_lines(current, target, table, axis, range);
     }
