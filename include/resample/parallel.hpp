@@ -10,6 +10,8 @@
 #include <functional>
 #include <thread>
 
+#include "instruction_set.hpp"
+
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
@@ -33,6 +35,8 @@ struct execution {
   /// Target number of output elements per task (the grain); smaller grains balance better and
   /// cost more scheduling. Any value gives the same results.
   std::int64_t grain_elements = 1 << 16;
+  /// The vector instruction set; `best` picks the widest the CPU supports at run time.
+  instruction_set isa = instruction_set::best;
 };
 
 namespace detail {

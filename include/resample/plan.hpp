@@ -109,6 +109,7 @@ class plan {
     const std::int64_t total = boxes * plane_elements * channels_per_box;
     const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
 
+    const auto kernels = detail::kernels_for<std::conditional_t<is_floating, T, float>>(exec.isa);
     detail::parallel_for(exec, threads, boxes * chunks_per_box, [&](std::int64_t task) {
       const std::int64_t which = task / chunks_per_box;
       const std::int64_t begin = (task % chunks_per_box) * per_chunk;
@@ -124,7 +125,7 @@ class plan {
         if (geometry_.mode == mode::area) {
           detail::area_box(src, dst, area_windows_, spatial, outer, {begin, end}, scratch.first);
         } else {
-          detail::resample_separable_chunk(src, dst, tables_, begin, end, scratch);
+          detail::resample_separable_chunk(kernels, src, dst, tables_, begin, end, scratch);
         }
       }
     });

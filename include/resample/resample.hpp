@@ -9,6 +9,7 @@
 #pragma once
 
 #include "error.hpp"
+#include "instruction_set.hpp"
 #include "interpolate.hpp"
 #include "options.hpp"
 #include "output_size.hpp"

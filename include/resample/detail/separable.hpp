@@ -19,8 +19,8 @@
 #include "axis_table.hpp"
 #include "box.hpp"
 #include "config.hpp"
+#include "kernels.hpp"
 #include "runs.hpp"
-#include "simd.hpp"
 #include "transpose.hpp"
 
 RESAMPLE_BEGIN_EXACT_MATH
@@ -42,43 +42,6 @@ struct separable_scratch {
   std::vector<T> packed_in;
   std::vector<T> packed_out;
 };
-
-/// The W pass over a block of pack_lanes<T> packed rows: every output column is a weighted sum
-/// of whole input columns, vectorised across the rows.
-template <class T, int FixedTaps>
-void resample_packed_columns(const T* base, T* out, const axis_table<T>& table, output_range range) {
-  using vec = simd_register<T>;
-  constexpr int L = pack_lanes<T>;
-  constexpr int V = L / vec::lanes;  // registers per packed column
-  for (std::int64_t o = range.begin; o < range.end; ++o) {
-    const std::int64_t* i = table.indices(o);
-    const T* w = table.weights(o);
-    const int taps = FixedTaps > 0 ? FixedTaps : table.count[o];
-    vec acc[V];
-    const T* a = base + i[0] * L;
-    const vec w0 = vec::broadcast(w[0]);
-    for (int v = 0; v < V; ++v) acc[v] = vec::load(a + v * vec::lanes) * w0;
-    for (int j = 1; j < taps; ++j) {
-      const T* b = base + i[j] * L;
-      const vec wj = vec::broadcast(w[j]);
-      for (int v = 0; v < V; ++v) acc[v] = acc[v] + vec::load(b + v * vec::lanes) * wj;
-    }
-    T* column = out + (o - range.begin) * L;
-    for (int v = 0; v < V; ++v) acc[v].store(column + v * vec::lanes);
-  }
-}
-
-template <class T>
-void resample_packed_rows(const T* in, T* out, const axis_table<T>& table, output_range range) {
-  const T* base = in - range.source_shift * pack_lanes<T>;
-  if (table.full_width && table.width == 2) {
-    resample_packed_columns<T, 2>(base, out, table, range);
-  } else if (table.full_width && table.width == 4) {
-    resample_packed_columns<T, 4>(base, out, table, range);
-  } else {
-    resample_packed_columns<T, 0>(base, out, table, range);
-  }
-}
 
 /// One row of a planar W pass: out[o] = sum_j row[index_j(o)] * weight_j(o), unit strides.
 /// Fixed tap counts are unrolled so the loop body is a handful of loads and multiplies.
@@ -113,8 +76,8 @@ void resample_planar_row(const T* row, T* out, const axis_table<T>& table, outpu
 /// each tap is a whole channel vector; planar rows are packed in blocks so that the taps are
 /// vectors across rows.
 template <class T>
-void resample_rows(const box<const T>& src, const box<T>& dst, const axis_table<T>& table, output_range range,
-                   separable_scratch<T>& scratch) {
+void resample_rows(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst, const axis_table<T>& table,
+                   output_range range, separable_scratch<T>& scratch) {
   constexpr int L = pack_lanes<T>;
   const std::int64_t sw = src.stride[2], dw = dst.stride[2];
   const std::int64_t channels = src.extent[3];
@@ -134,7 +97,9 @@ void resample_rows(const box<const T>& src, const box<T>& dst, const axis_table<
         out_rows[k] = target_row(r + k);
       }
       pack_rows(in_rows, width, scratch.packed_in.data());
-      resample_packed_rows(scratch.packed_in.data(), scratch.packed_out.data(), table, range);
+      kernels.packed_rows(scratch.packed_in.data() - range.source_shift * L, scratch.packed_out.data(), L,
+                          table.index.data(), table.weight.data(), table.count.data(), table.width, table.full_width,
+                          range.begin, range.end);
       unpack_rows(scratch.packed_out.data(), range.end - range.begin, out_rows);
     }
   }
@@ -146,7 +111,7 @@ void resample_rows(const box<const T>& src, const box<T>& dst, const axis_table<
       continue;
     }
     for (std::int64_t o = range.begin; o < range.end; ++o) {
-      weighted_run(out + (o - range.begin) * dw, dst.stride[3], row, sw, table.indices(o), table.weights(o),
+      weighted_run(kernels, out + (o - range.begin) * dw, dst.stride[3], row, sw, table.indices(o), table.weights(o),
                    table.count[o], channels, src.stride[3]);
     }
   }
@@ -155,8 +120,8 @@ void resample_rows(const box<const T>& src, const box<T>& dst, const axis_table<
 /// Pass along an outer axis (0 = D or 1 = H): each output line is a weighted sum of whole input
 /// lines, one weight per line, over a run that spans W and K when both boxes are dense.
 template <class T>
-void resample_lines(const box<const T>& src, const box<T>& dst, const axis_table<T>& table, int axis,
-                    output_range range) {
+void resample_lines(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
+                    const axis_table<T>& table, int axis, output_range range) {
   const int other = axis == 0 ? 1 : 0;
   const std::int64_t step = src.stride[axis];
   const bool dense = src.dense_rows() && dst.dense_rows();
@@ -169,12 +134,12 @@ void resample_lines(const box<const T>& src, const box<T>& dst, const axis_table
       T* out = dst.at(out_at[0], out_at[1], 0);
       const T* base = src.at(in_at[0], in_at[1], 0);
       if (dense) {
-        weighted_run(out, 1, base, step, table.indices(o), table.weights(o), table.count[o],
+        weighted_run(kernels, out, 1, base, step, table.indices(o), table.weights(o), table.count[o],
                      src.extent[2] * src.extent[3], 1);
         continue;
       }
       for (std::int64_t w = 0; w < src.extent[2]; ++w) {
-        weighted_run(out + w * dst.stride[2], dst.stride[3], base + w * src.stride[2], step, table.indices(o),
+        weighted_run(kernels, out + w * dst.stride[2], dst.stride[3], base + w * src.stride[2], step, table.indices(o),
                      table.weights(o), table.count[o], src.extent[3], src.stride[3]);
       }
     }
@@ -198,7 +163,7 @@ std::array<std::int64_t, 2> source_span(const axis_table<T>& table, std::int64_t
 /// one table per spatial axis, outermost first, for the last tables.size() spatial axes of the
 /// box; `dst` is the whole output box.
 template <class T>
-void resample_separable_chunk(const box<const T>& src, const box<T>& dst, const std::vector<axis_table<T>>& tables,
+void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst, const std::vector<axis_table<T>>& tables,
                               std::int64_t begin, std::int64_t end, separable_scratch<T>& scratch) {
   const int spatial = static_cast<int>(tables.size());
   const int outer = 3 - spatial;  // box axis of the outermost resampled axis
@@ -229,9 +194,9 @@ void resample_separable_chunk(const box<const T>& src, const box<T>& dst, const 
       target = contiguous_box(buffer.data(), extent);
     }
     if (axis == 2) {
-      resample_rows(current, target, table, range, scratch);
+      resample_rows(kernels, current, target, table, range, scratch);
     } else {
-      resample_lines(current, target, table, axis, range);
+      resample_lines(kernels, current, target, table, axis, range);
     }
     current = box<const T>{target.data, target.extent, target.stride};
   }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Determinism: the thread count, the executor and the work split never change a bit.
+// Determinism: the thread count, the executor, the work split and the instruction set never
+// change a bit.
 #include <catch2/catch.hpp>
 #include <resample/resample.hpp>
 
@@ -86,6 +87,32 @@ TEMPLATE_TEST_CASE("thread count, executor and grain do not change a bit", "[thr
     REQUIRE(got.extents() == expected.extents());
     REQUIRE(std::memcmp(got.data(), expected.data(), expected.size() * sizeof(TestType)) == 0);
   }
+}
+
+TEMPLATE_TEST_CASE("every instruction set gives the same bits", "[simd]", float, double) {
+  std::mt19937 rng(777);
+  const std::vector<resample::instruction_set> sets = {resample::instruction_set::portable, resample::instruction_set::sse2,
+                                                       resample::instruction_set::avx2};
+  int compared = 0;
+  for (int iteration = 0; iteration < 300; ++iteration) {
+    const random_case c = make_case(rng);
+    std::int64_t count = 1;
+    for (auto e : c.shape) count *= e;
+    std::vector<TestType> values(static_cast<std::size_t>(count));
+    std::uniform_real_distribution<TestType> uniform(-4, 4);
+    for (auto& v : values) v = uniform(rng);
+    const auto expected = run(c, values, resample::execution{});
+    for (resample::instruction_set isa : sets) {
+      if (!resample::is_supported(isa)) continue;
+      resample::execution exec;
+      exec.isa = isa;
+      const auto got = run(c, values, exec);
+      INFO("mode " << resample::to_string(c.opts.mode) << ", instruction set " << static_cast<int>(isa));
+      REQUIRE(std::memcmp(got.data(), expected.data(), expected.size() * sizeof(TestType)) == 0);
+      ++compared;
+    }
+  }
+  CHECK(compared >= 300);
 }
 
 TEST_CASE("thread_pool runs every task once and rethrows a task's exception", "[threads]") {

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// Instruction-set dispatch. The inner loops in kernels_isa.inl are compiled for every set this
+// compiler can target (portable scalar everywhere; SSE2 and AVX2 on x86-64 with GCC or Clang,
+// AVX2 through a target pragma so that default compiler flags suffice) and the best set the
+// CPU supports is picked at run time. All sets give the same bits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "../error.hpp"
+#include "../instruction_set.hpp"
+#include "config.hpp"
+
+#if defined(RESAMPLE_X86_DISPATCH)
+#include <immintrin.h>
+#endif
+
+
+RESAMPLE_BEGIN_EXACT_MATH
+#define RESAMPLE_ISA_NAMESPACE portable
+#define RESAMPLE_ISA_LEVEL 0
+#include "kernels_isa.inl"
+#undef RESAMPLE_ISA_NAMESPACE
+#undef RESAMPLE_ISA_LEVEL
+
+#if defined(RESAMPLE_X86_DISPATCH)
+#define RESAMPLE_ISA_NAMESPACE sse2
+#define RESAMPLE_ISA_LEVEL 1
+#include "kernels_isa.inl"
+#undef RESAMPLE_ISA_NAMESPACE
+#undef RESAMPLE_ISA_LEVEL
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2")
+// Passing 32-byte vectors between these inline functions is internal to the library.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+#define RESAMPLE_ISA_NAMESPACE avx2
+#define RESAMPLE_ISA_LEVEL 2
+#include "kernels_isa.inl"
+#undef RESAMPLE_ISA_NAMESPACE
+#undef RESAMPLE_ISA_LEVEL
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC diagnostic pop
+#pragma GCC pop_options
+#endif
+#endif
+RESAMPLE_END_EXACT_MATH
+
+namespace resample::detail {
+
+/// The inner loops of one instruction set, as function pointers (called per run or per row,
+/// never per element).
+template <class T>
+struct kernel_set {
+  void (*weighted_run)(T*, const T*, std::int64_t, const std::int64_t*, const T*, int, std::int64_t);
+  void (*packed_rows)(const T*, T*, std::int64_t, const std::int64_t*, const T*, const int*, int, bool, std::int64_t,
+                      std::int64_t);
+};
+
+template <class T>
+kernel_set<T> kernels_for(instruction_set isa) {
+  if (!is_supported(isa)) {
+    throw error(error_code::unsupported, "the requested instruction set is not supported by this build or CPU");
+  }
+#if defined(RESAMPLE_X86_DISPATCH)
+  if (isa == instruction_set::best) isa = is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
+  if (isa == instruction_set::avx2) return {&avx2::weighted_run_contiguous<T>, &avx2::packed_rows<T>};
+  if (isa == instruction_set::sse2) return {&sse2::weighted_run_contiguous<T>, &sse2::packed_rows<T>};
+#endif
+  return {&portable::weighted_run_contiguous<T>, &portable::packed_rows<T>};
+}
+
+}  // namespace resample::detail

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// instruction_set: which compiled variant of the vector loops runs. Every variant gives the
+// same bits; the choice only changes speed.
+#pragma once
+
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
+#define RESAMPLE_X86_DISPATCH 1
+#endif
+
+namespace resample {
+
+/// Which compiled variant of the vector loops runs (execution::isa). `best` picks the widest
+/// the CPU supports; the others exist to compare variants and must be supported by the CPU.
+enum class instruction_set { best, portable, sse2, avx2 };
+
+/// True when this build and this CPU can run `isa`.
+inline bool is_supported(instruction_set isa) {
+  switch (isa) {
+    case instruction_set::best:
+    case instruction_set::portable:
+      return true;
+#if defined(RESAMPLE_X86_DISPATCH)
+    case instruction_set::sse2:
+      return true;
+    case instruction_set::avx2:
+      return __builtin_cpu_supports("avx2");
+#else
+    default:
+      return false;
+#endif
+  }
+  return false;
+}
+
+}  // namespace resample
