@@ -176,7 +176,7 @@ auto interpolate(const Eigen::TensorMap<PlainObject, MapOptions>& input, const o
   using map_type = Eigen::TensorMap<PlainObject, MapOptions>;
   constexpr int rank = static_cast<int>(map_type::NumIndices);
   detail::check_eigen_layout<static_cast<int>(map_type::Layout), rank>();
-  using scalar = typename map_type::Scalar;
+  using scalar = std::remove_const_t<typename map_type::Scalar>;  // TensorMap<Tensor<const T, ...>> too
   return detail::interpolate_to_eigen<scalar, rank>(as_view(input), opts);
 }
 

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <string>
 
 #include "axis_table.hpp"
 #include "config.hpp"
@@ -46,7 +48,16 @@ axis_table<T> antialias_table(const axis_geometry& axis, bool align_corners, boo
   const T support = scale >= T(1) ? static_cast<T>((interp_size * 0.5) * static_cast<double>(scale))
                                   : static_cast<T>(interp_size * 0.5);
   const T invscale = scale >= T(1) ? static_cast<T>(1.0 / static_cast<double>(scale)) : T(1);
-  const int max_taps = static_cast<int>(std::ceil(static_cast<float>(support))) * 2 + 1;
+  // ATen sizes its tap buffer as 2 * ceil(support) + 1; no output can use more taps than the
+  // input has, and a wider filter than an int can count is refused rather than overflowed.
+  const double wanted_taps = std::min(std::ceil(static_cast<double>(static_cast<float>(support))) * 2.0 + 1.0,
+                                      static_cast<double>(axis.in));
+  if (!(wanted_taps <= static_cast<double>(std::numeric_limits<int>::max() / 2))) {
+    throw error(error_code::overflow, "an antialias filter of " + std::to_string(wanted_taps) +
+                                          " taps (input extent " + std::to_string(axis.in) + ", output extent " +
+                                          std::to_string(axis.out) + ") is too wide");
+  }
+  const int max_taps = static_cast<int>(wanted_taps);
   axis_table<T> table(axis.in, axis.out, max_taps);
   for (std::int64_t o = 0; o < axis.out; ++o) {
     const T center = static_cast<T>(static_cast<double>(scale) * (static_cast<double>(o) + 0.5));

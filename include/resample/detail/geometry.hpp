@@ -4,6 +4,7 @@
 // aten/src/ATen/native/UpSample.cpp: upsample::compute_output_size).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -115,6 +116,14 @@ inline geometry resolve_geometry(const dims& input_shape, const options& opts) {
     }
   }
 
+  index_t input_count = 1;
+  for (index_t extent : input_shape) {
+    if (!checked_multiply(input_count, extent, input_count) ||
+        input_count > std::numeric_limits<index_t>::max() / 16) {
+      throw error(error_code::overflow, "the input shape " + shape_text + " has more elements than fit in memory");
+    }
+  }
+
   geometry g;
   g.mode = opts.mode;
   g.align_corners = opts.align_corners.value_or(false);
@@ -151,6 +160,14 @@ inline geometry resolve_geometry(const dims& input_shape, const options& opts) {
                       " and output spatial size " + std::to_string(axis.out) + " on spatial axis " +
                       std::to_string(a) + (has_scale ? " (from scale_factor " + format_dims(opts.scale_factor) + ")"
                                                      : std::string()));
+    }
+    // An antialias filter spans about 2 * (in / out) input pixels each side; its tap count must
+    // stay countable (the bound covers align_corners' (in-1)/(out-1) scale too).
+    if (g.antialias && 4.0 * static_cast<double>(axis.in) / static_cast<double>(std::max<index_t>(axis.out - 1, 1)) + 3.0 >
+                           static_cast<double>(std::numeric_limits<int>::max() / 2)) {
+      throw error(error_code::overflow, "the antialias filter for input shape " + shape_text + " and output extent " +
+                                            std::to_string(axis.out) + " on spatial axis " + std::to_string(a) +
+                                            " would need more taps than can be counted");
     }
     g.output_shape[2 + a] = axis.out;
     g.axes.push_back(axis);

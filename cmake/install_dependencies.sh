@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what building and testing resample needs on Debian/Ubuntu: a compiler, CMake, and the
+# test and example dependencies (Catch2 v2, Eigen 3, stb). The library itself needs none of them.
+# Does nothing when everything is already installed. Usage: bash cmake/install_dependencies.sh [--bench]
+# (--bench adds Google Benchmark, PyTorch's libtorch and OpenCV for the comparison benchmarks).
+set -euo pipefail
+
+packages=(cmake make ninja-build g++ libeigen3-dev catch2 libstb-dev)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(libbenchmark-dev libtorch-dev libopencv-dev python3-matplotlib)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if [[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)" != "install ok installed" ]]; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "install_dependencies: all of ${packages[*]} already installed"
+  exit 0
+fi
+
+run_as_root=()
+if [[ "$(id -u)" != 0 ]]; then
+  if command -v sudo >/dev/null; then
+    run_as_root=(sudo)
+  else
+    echo "install_dependencies: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+echo "install_dependencies: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${run_as_root[@]}" apt-get update </dev/null
+"${run_as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
