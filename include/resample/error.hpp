@@ -18,6 +18,7 @@ enum class error_code {
   overlapping_memory,  ///< an output that overlaps itself or the input
   overflow,            ///< an extent, element count or byte span that does not fit in 64 bits
   unsupported,         ///< a request the library does not implement (e.g. an element type)
+  null_data,           ///< a non-empty view whose data pointer is null
 };
 
 /// Thrown for every invalid argument. The message names the problem and the shapes involved;

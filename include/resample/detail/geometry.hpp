@@ -67,15 +67,19 @@ inline geometry resolve_geometry(const dims& input_shape, const options& opts) {
   if (opts.align_corners.has_value() && !takes_align_corners(opts.mode)) {
     throw error(error_code::invalid_option,
                 "align_corners option can only be set with the interpolating modes: linear | bilinear | "
-                "bicubic | trilinear (got mode " + std::string(to_string(opts.mode)) + ")");
+                "bicubic | trilinear (got mode " + std::string(to_string(opts.mode)) + ", input shape " + shape_text +
+                    ")");
   }
   const bool has_size = !opts.size.empty();
   const bool has_scale = !opts.scale_factor.empty();
   if (has_size && has_scale) {
-    throw error(error_code::invalid_size, "only one of size or scale_factor should be defined");
+    throw error(error_code::invalid_size, "only one of size or scale_factor should be defined (got size " +
+                                              format_dims(opts.size) + " and scale_factor " +
+                                              format_dims(opts.scale_factor) + " for input shape " + shape_text + ")");
   }
   if (!has_size && !has_scale) {
-    throw error(error_code::invalid_size, "either size or scale_factor should be defined");
+    throw error(error_code::invalid_size,
+                "either size or scale_factor should be defined (input shape " + shape_text + ")");
   }
   if (has_size && opts.size.size() != 1 && opts.size.size() != spatial) {
     throw error(error_code::invalid_size,
@@ -90,7 +94,8 @@ inline geometry resolve_geometry(const dims& input_shape, const options& opts) {
                     " spatial dimensions) and scale_factor " + format_dims(opts.scale_factor));
   }
   if (has_size && opts.recompute_scale_factor) {
-    throw error(error_code::invalid_option, "recompute_scale_factor is not meaningful with an explicit size");
+    throw error(error_code::invalid_option, "recompute_scale_factor is not meaningful with an explicit size (size " +
+                                                format_dims(opts.size) + ", input shape " + shape_text + ")");
   }
   if (opts.antialias && !((opts.mode == resample::mode::bilinear || opts.mode == resample::mode::bicubic) &&
                           rank == 4)) {

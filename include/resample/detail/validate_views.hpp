@@ -77,7 +77,7 @@ void check_view_shape(const tensor_view<T>& view, const dims& expected, const ch
                                                 format_dims(input_shape) + ")");
   }
   if (view.data_handle() == nullptr) {
-    throw error(error_code::invalid_size, std::string("the ") + role + " view of shape " + format_dims(view.extents()) +
+    throw error(error_code::null_data, std::string("the ") + role + " view of shape " + format_dims(view.extents()) +
                                               " has a null data pointer");
   }
 }
