@@ -95,10 +95,13 @@ class plan {
     std::int64_t plane_elements = 1;
     for (const detail::axis_geometry& axis : geometry_.axes) plane_elements *= axis.out;
     // Channels contiguous in memory (channels-last): a box is a whole image and passes run over
-    // channel vectors. Otherwise a box is one (n, c) plane.
+    // channel vectors. 1-D separable modes: a box is an image whose channels are its rows, so the
+    // W pass can work on blocks of rows. Otherwise a box is one (n, c) plane.
     const bool packed = input.stride(1) == 1 && input.extent(1) > 1;
-    const std::int64_t channels_per_box = packed ? input.extent(1) : 1;
-    const std::int64_t boxes = input.extent(0) * (packed ? 1 : input.extent(1));
+    const bool rows_are_channels = !packed && spatial == 1 && tables_.size() == 1;
+    const bool per_image = packed || rows_are_channels;
+    const std::int64_t channels_per_box = per_image ? input.extent(1) : 1;
+    const std::int64_t boxes = input.extent(0) * (per_image ? 1 : input.extent(1));
     const std::int64_t row_elements = plane_elements / outer_extent * channels_per_box;
     // A chunk recomputes the inner passes for the input slices it shares with its neighbours;
     // at least min_chunk_rows output slices per chunk keeps that overhead small.
@@ -114,10 +117,14 @@ class plan {
       const std::int64_t which = task / chunks_per_box;
       const std::int64_t begin = (task % chunks_per_box) * per_chunk;
       const std::int64_t end = std::min(begin + per_chunk, outer_extent);
-      const index_t n = packed ? which : which / input.extent(1);
-      const index_t c = packed ? 0 : which % input.extent(1);
-      const detail::box<const T> src = packed ? detail::image_of(input, n) : detail::plane_of(input, n, c);
-      const detail::box<T> dst = packed ? detail::image_of(output, n) : detail::plane_of(output, n, c);
+      const index_t n = per_image ? which : which / input.extent(1);
+      const index_t c = per_image ? 0 : which % input.extent(1);
+      const detail::box<const T> src = packed              ? detail::image_of(input, n)
+                                       : rows_are_channels ? detail::channel_rows_of(input, n)
+                                                           : detail::plane_of(input, n, c);
+      const detail::box<T> dst = packed              ? detail::image_of(output, n)
+                                 : rows_are_channels ? detail::channel_rows_of(output, n)
+                                                     : detail::plane_of(output, n, c);
       if (geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact) {
         detail::gather_box(src, dst, gather_indices_, outer, {begin, end});
       } else if constexpr (is_floating) {

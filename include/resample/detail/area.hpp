@@ -14,6 +14,7 @@
 #include "axis_table.hpp"
 #include "box.hpp"
 #include "config.hpp"
+#include "transpose.hpp"
 
 RESAMPLE_BEGIN_EXACT_MATH
 namespace resample::detail {
@@ -113,6 +114,30 @@ T pool_divide(T sum, T kd, T kh, T kw, int spatial_rank) {
 /// in named locals, which the compiler keeps in registers.
 template <class T>
 void add_evenly_spaced_taps(T* sums, const T* base, std::int64_t spacing, std::int64_t taps) {
+#if defined(RESAMPLE_HAVE_SSE2)
+  if constexpr (sizeof(T) == 4) {
+    // Integer factors 2 and 4 (adjacent windows of 2 or 4): de-interleave the row in registers
+    // so that each vector holds tap k of four outputs, then add the taps in order.
+    if (spacing == taps && (taps == 2 || taps == 4)) {
+      const float* x = reinterpret_cast<const float*>(base);
+      float* out = reinterpret_cast<float*>(sums);
+      for (int half = 0; half < 2; ++half, x += 4 * taps) {
+        __m128 acc = _mm_loadu_ps(out + 4 * half);
+        if (taps == 2) {
+          const __m128 a = _mm_loadu_ps(x), b = _mm_loadu_ps(x + 4);
+          acc = _mm_add_ps(acc, _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+          acc = _mm_add_ps(acc, _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+        } else {
+          __m128 a = _mm_loadu_ps(x), b = _mm_loadu_ps(x + 4), c = _mm_loadu_ps(x + 8), d = _mm_loadu_ps(x + 12);
+          _MM_TRANSPOSE4_PS(a, b, c, d);
+          acc = _mm_add_ps(_mm_add_ps(_mm_add_ps(_mm_add_ps(acc, a), b), c), d);
+        }
+        _mm_storeu_ps(out + 4 * half, acc);
+      }
+      return;
+    }
+  }
+#endif
   T s0 = sums[0], s1 = sums[1], s2 = sums[2], s3 = sums[3], s4 = sums[4], s5 = sums[5], s6 = sums[6], s7 = sums[7];
   for (std::int64_t k = 0; k < taps; ++k) {
     const T* p = base + k;
@@ -137,45 +162,56 @@ void area_planar(const box<const T>& src, const box<T>& dst, const std::array<ar
                  int spatial_rank, const std::array<std::array<std::int64_t, 2>, 3>& range) {
   constexpr std::int64_t block = 8;
   const std::int64_t sw = src.stride[2];
+  // What a block of W outputs needs, worked out once for all its rows.
+  struct block_shape {
+    std::int64_t first, count, widest, narrowest, spacing;
+    bool evenly_spaced;
+  };
+  std::vector<block_shape> blocks;
+  for (std::int64_t w_first = range[2][0]; w_first < range[2][1]; w_first += block) {
+    block_shape b{w_first, std::min(block, range[2][1] - w_first), 0, 0, 0, false};
+    const std::int64_t* start = windows[2].start.data() + w_first;
+    const std::int64_t* end = windows[2].end.data() + w_first;
+    b.narrowest = end[0] - start[0];
+    for (std::int64_t i = 0; i < b.count; ++i) {
+      b.widest = std::max(b.widest, end[i] - start[i]);
+      b.narrowest = std::min(b.narrowest, end[i] - start[i]);
+    }
+    // Integer factors give equally spaced windows: address taps as base + i * spacing.
+    b.spacing = b.count > 1 ? start[1] - start[0] : 0;
+    b.evenly_spaced = b.count == block && b.narrowest == b.widest && sw == 1;
+    for (std::int64_t i = 1; b.evenly_spaced && i < b.count; ++i) b.evenly_spaced = start[i] - start[i - 1] == b.spacing;
+    blocks.push_back(b);
+  }
   for (std::int64_t od = range[0][0]; od < range[0][1]; ++od) {
     const std::int64_t d0 = windows[0].start[od], d1 = windows[0].end[od];
     for (std::int64_t oh = range[1][0]; oh < range[1][1]; ++oh) {
       const std::int64_t h0 = windows[1].start[oh], h1 = windows[1].end[oh];
       const T kd = static_cast<T>(d1 - d0), kh = static_cast<T>(h1 - h0);
       T* out = dst.at(od, oh, 0);
-      for (std::int64_t w_first = range[2][0]; w_first < range[2][1]; w_first += block) {
-        const std::int64_t n = std::min(block, range[2][1] - w_first);
-        const std::int64_t* start = windows[2].start.data() + w_first;
-        const std::int64_t* end = windows[2].end.data() + w_first;
-        std::int64_t widest = 0, narrowest = end[0] - start[0];
-        for (std::int64_t i = 0; i < n; ++i) {
-          widest = std::max(widest, end[i] - start[i]);
-          narrowest = std::min(narrowest, end[i] - start[i]);
-        }
-        // Integer factors give equally spaced windows: address taps as base + i * spacing.
-        const std::int64_t spacing = n > 1 ? start[1] - start[0] : 0;
-        bool evenly_spaced = n == block && narrowest == widest;
-        for (std::int64_t i = 1; evenly_spaced && i < n; ++i) evenly_spaced = start[i] - start[i - 1] == spacing;
+      for (const block_shape& b : blocks) {
+        const std::int64_t* start = windows[2].start.data() + b.first;
+        const std::int64_t* end = windows[2].end.data() + b.first;
         T sums[block] = {};
         for (std::int64_t d = d0; d < d1; ++d) {
           for (std::int64_t h = h0; h < h1; ++h) {
             const T* row = src.at(d, h, 0);
-            if (evenly_spaced && sw == 1) {
-              add_evenly_spaced_taps(sums, row + start[0], spacing, widest);
+            if (b.evenly_spaced) {
+              add_evenly_spaced_taps(sums, row + start[0], b.spacing, b.widest);
               continue;
             }
-            for (std::int64_t k = 0; k < widest; ++k) {
-              if (n == block && k < narrowest) {
+            for (std::int64_t k = 0; k < b.widest; ++k) {
+              if (b.count == block && k < b.narrowest) {
                 for (std::int64_t i = 0; i < block; ++i) sums[i] += row[(start[i] + k) * sw];
               } else {
-                for (std::int64_t i = 0; i < n; ++i)
+                for (std::int64_t i = 0; i < b.count; ++i)
                   if (k < end[i] - start[i]) sums[i] += row[(start[i] + k) * sw];
               }
             }
           }
         }
-        for (std::int64_t i = 0; i < n; ++i) {
-          out[(w_first + i) * dst.stride[2]] =
+        for (std::int64_t i = 0; i < b.count; ++i) {
+          out[(b.first + i) * dst.stride[2]] =
               pool_divide(sums[i], kd, kh, static_cast<T>(end[i] - start[i]), spatial_rank);
         }
       }

@@ -56,6 +56,17 @@ box<T> image_of(const tensor_view<T>& view, std::int64_t n) {
   return b;
 }
 
+/// Image n of a 3-D (N, C, W) view with its channels as the rows (H) of the box: a 1-D
+/// resampling then treats C rows at once.
+template <class T>
+box<T> channel_rows_of(const tensor_view<T>& view, std::int64_t n) {
+  box<T> b;
+  b.data = view.data_handle() + n * view.stride(0);
+  b.extent = {1, view.extent(1), view.extent(2), 1};
+  b.stride = {0, view.stride(1), view.stride(2), 1};
+  return b;
+}
+
 /// A dense box (K innermost) of the given extents over `data`.
 template <class T>
 box<T> contiguous_box(T* data, std::array<std::int64_t, 4> extent) {

@@ -34,6 +34,19 @@ struct output_range {
   std::int64_t source_shift = 0;
 };
 
+/// The source slices [first, last] that outputs [begin, end) of `table` read.
+template <class T>
+std::array<std::int64_t, 2> source_span(const axis_table<T>& table, std::int64_t begin, std::int64_t end) {
+  std::int64_t first = table.in, last = -1;
+  for (std::int64_t o = begin; o < end; ++o) {
+    if (table.highest[o] < table.lowest[o]) continue;  // an output with no taps
+    first = std::min(first, table.lowest[o]);
+    last = std::max(last, table.highest[o]);
+  }
+  if (last < first) first = last = 0;  // no taps at all: nothing is read
+  return {first, last};
+}
+
 /// Scratch space of one thread: the intermediates of a chunk and the packed row blocks.
 template <class T>
 struct separable_scratch {
@@ -86,20 +99,22 @@ void resample_rows(const kernel_set<T>& kernels, const box<const T>& src, const 
   const auto target_row = [&](std::int64_t r) { return dst.at(r / src.extent[1], r % src.extent[1], 0); };
   std::int64_t r = 0;
   if (channels == 1 && sw == 1 && dw == 1 && rows >= L) {
-    const std::int64_t width = src.extent[2];
-    scratch.packed_in.resize(static_cast<std::size_t>(width * L));
+    // Pack only the input columns these outputs read.
+    const auto span = source_span(table, range.begin, range.end);
+    const std::int64_t columns = span[1] - span[0] + 1;
+    scratch.packed_in.resize(static_cast<std::size_t>(columns * L));
     scratch.packed_out.resize(static_cast<std::size_t>((range.end - range.begin) * L));
     for (; r + L <= rows; r += L) {
       const T* in_rows[L];
       T* out_rows[L];
       for (int k = 0; k < L; ++k) {
-        in_rows[k] = source_row(r + k);
+        in_rows[k] = source_row(r + k) + (span[0] - range.source_shift);
         out_rows[k] = target_row(r + k);
       }
-      pack_rows(in_rows, width, scratch.packed_in.data());
-      kernels.packed_rows(scratch.packed_in.data() - range.source_shift * L, scratch.packed_out.data(), L,
-                          table.index.data(), table.weight.data(), table.count.data(), table.width, table.full_width,
-                          range.begin, range.end);
+      pack_rows(in_rows, columns, scratch.packed_in.data());
+      kernels.packed_rows(scratch.packed_in.data() - span[0] * L, scratch.packed_out.data(), L, table.index.data(),
+                          table.weight.data(), table.count.data(), table.width, table.full_width, range.begin,
+                          range.end);
       unpack_rows(scratch.packed_out.data(), range.end - range.begin, out_rows);
     }
   }
@@ -144,19 +159,6 @@ void resample_lines(const kernel_set<T>& kernels, const box<const T>& src, const
       }
     }
   }
-}
-
-/// The source slices [first, last] that outputs [begin, end) of `table` read.
-template <class T>
-std::array<std::int64_t, 2> source_span(const axis_table<T>& table, std::int64_t begin, std::int64_t end) {
-  std::int64_t first = table.in, last = -1;
-  for (std::int64_t o = begin; o < end; ++o) {
-    if (table.highest[o] < table.lowest[o]) continue;  // an output with no taps
-    first = std::min(first, table.lowest[o]);
-    last = std::max(last, table.highest[o]);
-  }
-  if (last < first) first = last = 0;  // no taps at all: nothing is read
-  return {first, last};
 }
 
 /// Resamples outputs [begin, end) of the outermost resampled axis of one box. `tables` holds
