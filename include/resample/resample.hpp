@@ -8,6 +8,7 @@
 //   resample::tensor<float> y = resample::interpolate(x_view, opts);
 #pragma once
 
+#include "backward.hpp"
 #include "error.hpp"
 #include "instruction_set.hpp"
 #include "interpolate.hpp"

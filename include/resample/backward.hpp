@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+// interpolate_backward() and backward_plan<T>: the gradient of F.interpolate with respect to its
+// input, as PyTorch 1.13's CPU backward kernels compute it (x.grad after y.backward(grad_output)).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "detail/antialias_table.hpp"
+#include "detail/axis_table.hpp"
+#include "detail/backward_gather.hpp"
+#include "detail/backward_tables.hpp"
+#include "detail/format.hpp"
+#include "detail/geometry.hpp"
+#include "detail/identity.hpp"
+#include "detail/validate_views.hpp"
+#include "error.hpp"
+#include "options.hpp"
+#include "parallel.hpp"
+#include "tensor.hpp"
+#include "view.hpp"
+
+namespace resample {
+
+/// The backward of one resampling: inputs of `input_shape` with `opts`, as `plan<T>` plans the
+/// forward. `execute` turns a grad_output of the forward's output shape into the grad_input of
+/// `input_shape`, with the bits PyTorch 1.13's CPU backward kernels give (DEFAULT build). Each
+/// grad_input element gathers its terms in a fixed order, so any thread count gives the same
+/// bits. Build once, execute concurrently from any number of threads.
+///
+/// T is float or double.
+template <class T>
+class backward_plan {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                "resample::backward_plan<T>: T must be float or double (gradients of uint8 do not exist)");
+
+ public:
+  /// Validates `opts` against `input_shape` exactly as the forward does and builds the tables.
+  backward_plan(const dims& input_shape, const options& opts) : geometry_(detail::resolve_geometry(input_shape, opts)) {
+    const int spatial = static_cast<int>(geometry_.axes.size());
+    const resample::mode m = geometry_.mode;
+    bool all_same = true;
+    bool all_one = true;
+    for (const detail::axis_geometry& axis : geometry_.axes) {
+      all_same = all_same && axis.in == axis.out;
+      all_one = all_one && axis.out == 1;
+    }
+    if (m == mode::nearest || m == mode::nearest_exact) {
+      rule_ = detail::backward_rule::sum;
+    } else if (m == mode::area) {
+      // ATen pools to a single value with mean(), whose backward divides once by the count.
+      rule_ = all_one ? detail::backward_rule::mean : detail::backward_rule::area;
+    } else if (geometry_.antialias) {
+      rule_ = detail::backward_rule::antialias;
+    } else if (m == mode::bicubic) {
+      // ATen's bicubic backward copies when both extents are unchanged, whatever the scale.
+      rule_ = all_same ? detail::backward_rule::copy : detail::backward_rule::cubic;
+    } else {
+      rule_ = detail::backward_rule::linear;
+    }
+    count_ = T(1);
+    for (int a = 0; a < spatial; ++a) {
+      const detail::axis_geometry& axis = geometry_.axes[a];
+      const int box_axis = 3 - spatial + a;
+      switch (rule_) {
+        case detail::backward_rule::sum:
+          axes_[box_axis] = detail::transpose_taps(detail::nearest_backward_table<T>(axis, m == mode::nearest_exact));
+          break;
+        case detail::backward_rule::copy:
+          axes_[box_axis] = detail::transpose_taps(detail::nearest_backward_table<T>(axis, false));
+          break;
+        case detail::backward_rule::area:
+        case detail::backward_rule::mean:
+          axes_[box_axis] = detail::transpose_taps(detail::area_backward_table<T>(axis));
+          break;
+        case detail::backward_rule::antialias:
+          // The same weights as the forward (ATen recomputes them per output with the same code).
+          axes_[box_axis] = detail::transpose_taps(
+              detail::antialias_table<T>(axis, geometry_.align_corners, m == mode::bicubic));
+          break;
+        case detail::backward_rule::cubic:
+          axes_[box_axis] = detail::transpose_taps(detail::cubic_backward_table<T>(axis, geometry_.align_corners));
+          break;
+        case detail::backward_rule::linear:
+          // Same indices and lambdas as the forward, including the unchanged-extent copy.
+          axes_[box_axis] = detail::transpose_taps(detail::linear_table<T>(axis, geometry_.align_corners));
+          break;
+      }
+    }
+    if (rule_ == detail::backward_rule::mean) {
+      // ATen divides by the element count converted once (an int64 scalar promoted to T).
+      std::int64_t n = 1;
+      for (const detail::axis_geometry& axis : geometry_.axes) n *= axis.in;
+      count_ = static_cast<T>(n);
+    }
+  }
+
+  /// The forward's input shape: the shape of grad_input.
+  const dims& input_shape() const noexcept { return geometry_.input_shape; }
+  /// The forward's output shape: the shape of grad_output.
+  const dims& output_shape() const noexcept { return geometry_.output_shape; }
+  resample::mode mode() const noexcept { return geometry_.mode; }
+
+  /// Writes the gradient with respect to the input into `grad_input` (every element is written;
+  /// it need not be zeroed). `grad_output` must have output_shape(), `grad_input` input_shape();
+  /// grad_input must not overlap itself or grad_output. Throws `resample::error` before writing.
+  void execute(tensor_view<const T> grad_output, tensor_view<T> grad_input, const execution& exec = {}) const {
+    validate(grad_output, grad_input);
+    run(grad_output, grad_input, exec);
+  }
+
+ private:
+  void validate(const tensor_view<const T>& grad_output, const tensor_view<T>& grad_input) const {
+    const std::string expected = " (input shape " + detail::format_dims(geometry_.input_shape) + ", output shape " +
+                                 detail::format_dims(geometry_.output_shape) + ")";
+    if (grad_output.extents() != geometry_.output_shape) {
+      throw error(error_code::shape_mismatch, "grad_output has shape " + detail::format_dims(grad_output.extents()) +
+                                                  " but the forward output shape for grad_input shape " +
+                                                  detail::format_dims(geometry_.input_shape) + " is " +
+                                                  detail::format_dims(geometry_.output_shape));
+    }
+    if (grad_input.extents() != geometry_.input_shape) {
+      throw error(error_code::shape_mismatch, "grad_input has shape " + detail::format_dims(grad_input.extents()) +
+                                                  " but " + detail::format_dims(geometry_.input_shape) +
+                                                  " is expected" + expected);
+    }
+    if (grad_output.data_handle() == nullptr || grad_input.data_handle() == nullptr) {
+      throw error(error_code::null_data, std::string(grad_output.data_handle() == nullptr ? "grad_output" : "grad_input") +
+                                             " has a null data pointer" + expected);
+    }
+    const detail::offset_range go = detail::touched_offsets(grad_output, "grad_output");
+    const detail::offset_range gi = detail::touched_offsets(grad_input, "grad_input");
+    if (!detail::has_no_internal_overlap(grad_input)) {
+      throw error(error_code::overlapping_memory, "the grad_input view overlaps itself: extents " +
+                                                      detail::format_dims(grad_input.extents()) + ", strides " +
+                                                      detail::format_dims(grad_input.strides()));
+    }
+    const auto address = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p); };
+    const std::uintptr_t go_low = address(grad_output.data_handle() + go.low);
+    const std::uintptr_t go_high = address(grad_output.data_handle() + go.high) + sizeof(T);
+    const std::uintptr_t gi_low = address(grad_input.data_handle() + gi.low);
+    const std::uintptr_t gi_high = address(grad_input.data_handle() + gi.high) + sizeof(T);
+    if (gi_low < go_high && go_low < gi_high) {
+      throw error(error_code::overlapping_memory,
+                  "the grad_input view (shape " + detail::format_dims(grad_input.extents()) + ", strides " +
+                      detail::format_dims(grad_input.strides()) + ") overlaps the memory of the grad_output view (shape " +
+                      detail::format_dims(grad_output.extents()) + ", strides " +
+                      detail::format_dims(grad_output.strides()) + ")");
+    }
+  }
+
+  // Tasks are (plane, range of the plane's grad_input elements in row-major order) of about
+  // exec.grain_elements elements; every element is computed independently of the split.
+  void run(const tensor_view<const T>& grad_output, const tensor_view<T>& grad_input, const execution& exec) const {
+    const int spatial = grad_input.rank() - 2;
+    std::int64_t plane_elements = 1;
+    std::int64_t plane_outputs = 1;
+    for (const detail::axis_geometry& axis : geometry_.axes) {
+      plane_elements *= axis.in;
+      plane_outputs *= axis.out;
+    }
+    const std::int64_t channels = grad_input.extent(1);
+    const std::int64_t planes = grad_input.extent(0) * channels;
+    const std::int64_t per_task = std::clamp<std::int64_t>(exec.grain_elements, 1, plane_elements);
+    const std::int64_t tasks_per_plane = (plane_elements + per_task - 1) / per_task;
+    const std::int64_t total = planes * (plane_elements + plane_outputs);
+    const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
+    const std::array<const detail::backward_axis<T>*, 3> axes{&axes_[0], &axes_[1], &axes_[2]};
+    detail::parallel_for(exec, threads, planes * tasks_per_plane, [&](std::int64_t task) {
+      const std::int64_t plane = task / tasks_per_plane;
+      const std::int64_t begin = (task % tasks_per_plane) * per_task;
+      const std::int64_t end = std::min(begin + per_task, plane_elements);
+      const std::int64_t n = plane / channels;
+      const std::int64_t c = plane % channels;
+      detail::plane_ref<const T> go;
+      detail::plane_ref<T> gi;
+      go.data = grad_output.data_handle() + n * grad_output.stride(0) + c * grad_output.stride(1);
+      gi.data = grad_input.data_handle() + n * grad_input.stride(0) + c * grad_input.stride(1);
+      for (int a = 0; a < spatial; ++a) {
+        go.stride[3 - spatial + a] = grad_output.stride(2 + a);
+        gi.stride[3 - spatial + a] = grad_input.stride(2 + a);
+      }
+      detail::gather_range(rule_, axes, go, gi, begin, end, count_);
+    });
+  }
+
+  detail::geometry geometry_;
+  detail::backward_rule rule_ = detail::backward_rule::sum;
+  std::array<detail::backward_axis<T>, 3> axes_;  // box axes D, H, W; absent axes are 1 -> 1 identities
+  T count_ = T(1);
+};
+
+/// The gradient of `F.interpolate(input, **opts)` with respect to `input`, written into
+/// `grad_input`, whose shape is the forward input's shape. `grad_output` must have
+/// `output_shape(grad_input.extents(), opts)`. Throws `resample::error` (and writes nothing)
+/// for invalid options or views.
+template <class T>
+void interpolate_backward(tensor_view<const detail::identity_t<T>> grad_output, tensor_view<T> grad_input,
+                          const options& opts, const execution& exec = {}) {
+  backward_plan<T>(grad_input.extents(), opts).execute(grad_output, grad_input, exec);
+}
+
+/// The gradient with respect to an input of `input_shape`, as a new contiguous tensor.
+template <class T>
+tensor<std::remove_const_t<T>> interpolate_backward(tensor_view<T> grad_output, const dims& input_shape,
+                                                    const options& opts, const execution& exec = {}) {
+  using value_type = std::remove_const_t<T>;
+  const backward_plan<value_type> p(input_shape, opts);
+  tensor<value_type> result(p.input_shape());
+  p.execute(grad_output, result.view(), exec);
+  return result;
+}
+
+}  // namespace resample
