@@ -24,6 +24,8 @@ void gather_box(const box<const T>& src, const box<T>& dst, const std::array<std
   const std::int64_t sw = src.stride[2], dw = dst.stride[2];
   const std::int64_t channels = src.extent[3];
   const bool packed_copy = src.stride[3] == 1 && dst.stride[3] == 1;
+  // Output rows whose W and K form one contiguous run can be copied whole.
+  const bool dense_out = (channels == 1 && dw == 1) || dst.dense_rows();
   const std::int64_t w_begin = range[2][0], w_end = range[2][1];
   const T* previous_source = nullptr;
   T* previous_out = nullptr;
@@ -31,9 +33,10 @@ void gather_box(const box<const T>& src, const box<T>& dst, const std::array<std
     for (std::int64_t h = range[1][0]; h < range[1][1]; ++h) {
       const T* row = src.at(indices[0][d], indices[1][h], 0);
       T* out = dst.at(d, h, 0);
-      if (row == previous_source && channels == 1 && dw == 1) {
+      if (row == previous_source && dense_out) {
         // Upscaling repeats source rows: copy the output row just made.
-        std::memcpy(out + w_begin, previous_out + w_begin, static_cast<std::size_t>(w_end - w_begin) * sizeof(T));
+        std::memcpy(out + w_begin * dw, previous_out + w_begin * dw,
+                    static_cast<std::size_t>((w_end - w_begin) * channels) * sizeof(T));
         continue;
       }
       previous_source = row;

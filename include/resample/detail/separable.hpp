@@ -54,7 +54,21 @@ struct separable_scratch {
   std::vector<T> second;
   std::vector<T> packed_in;
   std::vector<T> packed_out;
+  std::vector<std::int64_t> rows;
 };
+
+/// The distinct source indices outputs [begin, end) of `table` read, relative to `first`, ascending.
+template <class T>
+void needed_rows(const axis_table<T>& table, std::int64_t begin, std::int64_t end, std::int64_t first,
+                 std::vector<std::int64_t>& rows) {
+  rows.clear();
+  for (std::int64_t o = begin; o < end; ++o) {
+    const std::int64_t* index = table.indices(o);
+    for (int j = 0; j < table.count[o]; ++j) rows.push_back(index[j] - first);
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+}
 
 /// One row of a planar W pass: out[o] = sum_j row[index_j(o)] * weight_j(o), unit strides.
 /// Fixed tap counts are unrolled so the loop body is a handful of loads and multiplies.
@@ -90,13 +104,21 @@ void resample_planar_row(const T* row, T* out, const axis_table<T>& table, outpu
 /// vectors across rows.
 template <class T>
 void resample_rows(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst, const axis_table<T>& table,
-                   output_range range, separable_scratch<T>& scratch) {
+                   output_range range, separable_scratch<T>& scratch, const std::vector<std::int64_t>* only_rows = nullptr) {
   constexpr int L = pack_lanes<T>;
   const std::int64_t sw = src.stride[2], dw = dst.stride[2];
   const std::int64_t channels = src.extent[3];
-  const std::int64_t rows = src.extent[0] * src.extent[1];
-  const auto source_row = [&](std::int64_t r) { return src.at(r / src.extent[1], r % src.extent[1], 0); };
-  const auto target_row = [&](std::int64_t r) { return dst.at(r / src.extent[1], r % src.extent[1], 0); };
+  // The (d, h) rows to resample, numbered d * H + h: all of them, or only those a later pass reads.
+  const std::int64_t rows = only_rows ? static_cast<std::int64_t>(only_rows->size()) : src.extent[0] * src.extent[1];
+  const auto row_number = [&](std::int64_t i) { return only_rows ? (*only_rows)[static_cast<std::size_t>(i)] : i; };
+  const auto source_row = [&](std::int64_t i) {
+    const std::int64_t r = row_number(i);
+    return src.at(r / src.extent[1], r % src.extent[1], 0);
+  };
+  const auto target_row = [&](std::int64_t i) {
+    const std::int64_t r = row_number(i);
+    return dst.at(r / src.extent[1], r % src.extent[1], 0);
+  };
   std::int64_t r = 0;
   if (channels == 1 && sw == 1 && dw == 1 && rows >= L) {
     // Pack only the input columns these outputs read.
@@ -184,7 +206,8 @@ void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& 
     const axis_table<T>& table = tables[spatial - 1 - pass];
     output_range range{0, table.out, 0};
     box<T> target;
-    if (pass == spatial - 1) {
+    const bool last = pass == spatial - 1;
+    if (last) {
       range = {begin, end, span[0]};
       target = dst;
       target.data = dst.data + begin * dst.stride[outer];
@@ -196,7 +219,13 @@ void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& 
       target = contiguous_box(buffer.data(), extent);
     }
     if (axis == 2) {
-      resample_rows(kernels, current, target, table, range, scratch);
+      // Downscaling in H reads only some input rows: run the W pass on just those.
+      const std::vector<std::int64_t>* only_rows = nullptr;
+      if (spatial == 2 && !last) {
+        needed_rows(tables[0], begin, end, span[0], scratch.rows);
+        if (static_cast<std::int64_t>(scratch.rows.size()) < current.extent[1]) only_rows = &scratch.rows;
+      }
+      resample_rows(kernels, current, target, table, range, scratch, only_rows);
     } else {
       resample_lines(kernels, current, target, table, axis, range);
     }
