@@ -55,19 +55,28 @@ struct separable_scratch {
   std::vector<T> packed_in;
   std::vector<T> packed_out;
   std::vector<std::int64_t> rows;
+  std::vector<char> marks;
 };
 
-/// The distinct source indices outputs [begin, end) of `table` read, relative to `first`, ascending.
+/// The distinct source indices outputs [begin, end) of `table` read, relative to `first`,
+/// ascending. `marks` is scratch for one flag per source index of the span.
 template <class T>
 void needed_rows(const axis_table<T>& table, std::int64_t begin, std::int64_t end, std::int64_t first,
-                 std::vector<std::int64_t>& rows) {
+                 std::vector<std::int64_t>& rows, std::vector<char>& marks) {
   rows.clear();
+  if (begin >= end) return;
+  const std::int64_t last = table.highest[static_cast<std::size_t>(end - 1)];
+  marks.assign(static_cast<std::size_t>(std::max<std::int64_t>(last - first + 1, 0)), 0);
   for (std::int64_t o = begin; o < end; ++o) {
     const std::int64_t* index = table.indices(o);
-    for (int j = 0; j < table.count[o]; ++j) rows.push_back(index[j] - first);
+    for (int j = 0; j < table.count[o]; ++j) {
+      const std::int64_t r = index[j] - first;
+      if (r >= static_cast<std::int64_t>(marks.size())) marks.resize(static_cast<std::size_t>(r + 1), 0);
+      marks[static_cast<std::size_t>(r)] = 1;
+    }
   }
-  std::sort(rows.begin(), rows.end());
-  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  for (std::size_t r = 0; r < marks.size(); ++r)
+    if (marks[r]) rows.push_back(static_cast<std::int64_t>(r));
 }
 
 /// One row of a planar W pass: out[o] = sum_j row[index_j(o)] * weight_j(o), unit strides.
@@ -222,7 +231,7 @@ void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& 
       // Downscaling in H reads only some input rows: run the W pass on just those.
       const std::vector<std::int64_t>* only_rows = nullptr;
       if (spatial == 2 && !last) {
-        needed_rows(tables[0], begin, end, span[0], scratch.rows);
+        needed_rows(tables[0], begin, end, span[0], scratch.rows, scratch.marks);
         if (static_cast<std::int64_t>(scratch.rows.size()) < current.extent[1]) only_rows = &scratch.rows;
       }
       resample_rows(kernels, current, target, table, range, scratch, only_rows);
