@@ -3,6 +3,7 @@
 //
 //   resample in.npy out.npy --mode bicubic --scale-factor 2 --align-corners
 //   resample nhwc.npy out.npy --mode bilinear --size 64 --antialias --layout channels-last
+//   resample grad_out.npy grad_in.npy --backward --input-size 32 --mode bicubic --scale-factor 2
 //
 // Failure never damages OUT.npy: the result goes to a temporary file beside it, which is renamed
 // into place only once it is complete, and removed otherwise.
@@ -24,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -37,9 +39,18 @@ constexpr const char* usage_text =
     R"(usage: resample IN.npy OUT.npy --mode MODE (--size S [S ...] | --scale-factor F [F ...])
                 [--align-corners] [--recompute-scale-factor] [--antialias]
                 [--layout channels-first|channels-last]
+       resample GRAD_OUT.npy GRAD_IN.npy --backward --input-size S [S ...] --mode MODE
+                (--size S [S ...] | --scale-factor F [F ...]) [--align-corners]
+                [--recompute-scale-factor] [--antialias] [--layout channels-first|channels-last]
 
 Resamples the array in IN.npy as torch.nn.functional.interpolate (PyTorch 1.13, CPU) does and
 writes the result to OUT.npy with the input's dtype.
+
+With --backward, computes the gradient of that resampling instead: GRAD_OUT.npy holds the gradient
+with respect to the output (the forward output's shape), and GRAD_IN.npy receives the gradient with
+respect to the input, as x.grad after F.interpolate(x, ...).backward(grad_out) in PyTorch. The
+input's N and C are those of GRAD_OUT.npy, its spatial extents those of --input-size; the other
+options describe the forward call.
 
 arguments:
   IN.npy, OUT.npy           .npy files, little-endian and C order, of rank 3, 4 or 5:
@@ -52,11 +63,15 @@ arguments:
   --antialias               antialias=True (bilinear and bicubic on 4-D arrays only)
   --layout LAYOUT           channels-first (default): the array is N, C, spatial... (e.g. NCHW)
                             channels-last: the array is N, spatial..., C (e.g. NHWC); so is OUT.npy
+  --backward                compute the input gradient (GRAD_OUT.npy, GRAD_IN.npy: float32 or
+                            float64); needs --input-size
+  --input-size S [S ...]    the forward input's spatial size, with --backward only: one value for
+                            every spatial axis, or one per axis
   -h, --help                show this help and exit
   --version                 show the library version and exit
 
 On any error the tool prints a message starting with 'error:' on stderr, exits with a non-zero
-status (2 for bad arguments, 1 otherwise) and leaves OUT.npy as it was.
+status (2 for bad arguments, 1 otherwise) and leaves OUT.npy (GRAD_IN.npy) as it was.
 )";
 
 /// Bad command-line arguments: reported with a pointer to --help and exit status 2.
@@ -68,21 +83,24 @@ class usage_error : public std::runtime_error {
 enum class layout { channels_first, channels_last };
 
 struct arguments {
-  std::vector<std::string> paths;  // IN.npy, OUT.npy
+  std::vector<std::string> paths;  // IN.npy, OUT.npy (GRAD_OUT.npy, GRAD_IN.npy with --backward)
   resample::options options;
   bool has_mode = false;
   bool has_size = false;
   bool has_scale = false;
   ::layout layout = layout::channels_first;
   bool has_layout = false;
+  bool backward = false;
+  resample::dims input_size;  // --input-size: the forward input's spatial extents
+  bool has_input_size = false;
 };
 
-std::int64_t parse_size_value(const std::string& text) {
+std::int64_t parse_size_value(const std::string& option, const std::string& text) {
   std::int64_t value = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (ec != std::errc() || ptr != end || text.empty()) {
-    throw usage_error("--size: '" + text + "' is not an integer");
+    throw usage_error(option + ": '" + text + "' is not an integer");
   }
   // Zero and negative sizes are left to the library, whose message is PyTorch's.
   return value;
@@ -180,7 +198,12 @@ arguments parse_arguments(const std::vector<std::string>& args) {
       }
     } else if (token == "--size") {
       once(parsed.has_size, token);
-      for (const std::string& value : take_numbers(token)) parsed.options.size.push_back(parse_size_value(value));
+      for (const std::string& value : take_numbers(token)) {
+        parsed.options.size.push_back(parse_size_value(token, value));
+      }
+    } else if (token == "--input-size") {
+      once(parsed.has_input_size, token);
+      for (const std::string& value : take_numbers(token)) parsed.input_size.push_back(parse_size_value(token, value));
     } else if (token == "--scale-factor") {
       once(parsed.has_scale, token);
       for (const std::string& value : take_numbers(token)) {
@@ -203,6 +226,8 @@ arguments parse_arguments(const std::vector<std::string>& args) {
       parsed.options.recompute_scale_factor = true;
     } else if (token == "--antialias") {
       parsed.options.antialias = true;
+    } else if (token == "--backward") {
+      once(parsed.backward, token);
     } else {
       throw usage_error("unknown option '" + token + "'");
     }
@@ -210,8 +235,14 @@ arguments parse_arguments(const std::vector<std::string>& args) {
   }
 
   if (parsed.paths.size() != 2) {
-    throw usage_error("expected two file names, IN.npy and OUT.npy, but got " + std::to_string(parsed.paths.size()));
+    throw usage_error(std::string("expected two file names, ") +
+                      (parsed.backward ? "GRAD_OUT.npy and GRAD_IN.npy" : "IN.npy and OUT.npy") + ", but got " +
+                      std::to_string(parsed.paths.size()));
   }
+  if (parsed.backward && !parsed.has_input_size) {
+    throw usage_error("--backward needs --input-size, the spatial size of the forward input");
+  }
+  if (parsed.has_input_size && !parsed.backward) throw usage_error("--input-size is only meaningful with --backward");
   if (!parsed.has_mode) throw usage_error("--mode is required");
   if (parsed.has_size && parsed.has_scale) {
     throw usage_error("only one of --size and --scale-factor may be given");
@@ -302,6 +333,19 @@ class temporary_file {
   bool released_ = false;
 };
 
+/// Writes a finished result to `target` through a temporary file renamed over it.
+template <class T>
+void write_result(const std::filesystem::path& target, const resample::dims& extents, layout l,
+                  const std::vector<T>& values) {
+  temporary_file temporary(target);
+  npy::write(temporary.get(), to_file(extents, l), values.data(), values.size(), temporary.path().string());
+  temporary.close();
+  std::error_code ec;
+  std::filesystem::rename(temporary.path(), target, ec);
+  if (ec) throw std::runtime_error("cannot write " + target.string() + ": " + ec.message());
+  temporary.release();
+}
+
 template <class T>
 void resample_and_write(const std::vector<T>& input, const std::vector<std::int64_t>& file_shape,
                         const arguments& args) {
@@ -321,14 +365,44 @@ void resample_and_write(const std::vector<T>& input, const std::vector<std::int6
   plan.execute(view_of(input.data(), extents, l), view_of(output.data(), out_extents, l));
 
   // Only now, with the result complete, is anything created next to OUT.npy.
-  const std::filesystem::path target = args.paths[1];
-  temporary_file temporary(target);
-  npy::write(temporary.get(), to_file(out_extents, l), output.data(), output.size(), temporary.path().string());
-  temporary.close();
-  std::error_code ec;
-  std::filesystem::rename(temporary.path(), target, ec);
-  if (ec) throw std::runtime_error("cannot write " + target.string() + ": " + ec.message());
-  temporary.release();
+  write_result(args.paths[1], out_extents, l, output);
+}
+
+template <class T>
+void backward_and_write(const std::vector<T>& grad_output, const std::vector<std::int64_t>& file_shape,
+                        const arguments& args) {
+  const layout l = args.layout;
+  const resample::dims go_extents = to_logical(file_shape, l);
+  // The forward input: N and C of the gradient, the spatial extents of --input-size.
+  const std::size_t spatial = go_extents.size() - 2;
+  if (args.input_size.size() != 1 && args.input_size.size() != spatial) {
+    throw std::runtime_error("--input-size has " + std::to_string(args.input_size.size()) + " values, but " +
+                             args.paths[0] + " of shape " + format_shape(file_shape) + " has " +
+                             std::to_string(spatial) + " spatial axes; give one value, or one per axis");
+  }
+  resample::dims in_extents{go_extents[0], go_extents[1]};
+  for (std::size_t a = 0; a < spatial; ++a) {
+    in_extents.push_back(args.input_size.size() == 1 ? args.input_size[0] : args.input_size[a]);
+  }
+  // The plan validates the options against the input shape as the forward does; execute checks
+  // that the gradient has the forward output's shape.
+  const resample::backward_plan<T> plan(in_extents, args.options);
+  if (plan.output_shape() != go_extents) {
+    // Before allocating the input gradient: let the library name the mismatch.
+    plan.execute(view_of(grad_output.data(), go_extents, l), resample::tensor_view<T>());
+  }
+  std::int64_t in_count = 1;
+  for (std::int64_t e : in_extents) in_count *= e;  // the plan has checked this fits
+  std::vector<T> grad_input;
+  try {
+    grad_input.resize(static_cast<std::size_t>(in_count));
+  } catch (const std::exception&) {
+    throw std::runtime_error("not enough memory for an input gradient of shape " + format_shape(in_extents));
+  }
+  plan.execute(view_of(grad_output.data(), go_extents, l), view_of(grad_input.data(), in_extents, l));
+
+  // Only now, with the result complete, is anything created next to GRAD_IN.npy.
+  write_result(args.paths[1], in_extents, l, grad_input);
 }
 
 int run(const std::vector<std::string>& args) {
@@ -351,7 +425,20 @@ int run(const std::vector<std::string>& args) {
                              "; expected rank 3, 4 or 5 (N, C, spatial... or, with --layout channels-last, "
                              "N, spatial..., C)");
   }
-  std::visit([&](const auto& values) { resample_and_write(values, input.shape, parsed); }, input.values);
+  if (!parsed.backward) {
+    std::visit([&](const auto& values) { resample_and_write(values, input.shape, parsed); }, input.values);
+    return 0;
+  }
+  std::visit(
+      [&](const auto& values) {
+        using value_type = typename std::decay_t<decltype(values)>::value_type;
+        if constexpr (std::is_same_v<value_type, std::uint8_t>) {
+          throw std::runtime_error(parsed.paths[0] + " holds uint8; gradients are float32 or float64");
+        } else {
+          backward_and_write(values, input.shape, parsed);
+        }
+      },
+      input.values);
   return 0;
 }
 

@@ -3,7 +3,12 @@
 # the spot and never stored: random modes, ranks, dtypes, layouts, sizes, scale factors and flags.
 # Each case must give a bit-identical array, or be rejected by both. Needs torch and numpy.
 #
-#   /usr/bin/python3 tests/cli/compare_with_torch.py BUILD/bin/resample [--cases 50] [--seed S]
+#   /usr/bin/python3 tests/cli/compare_with_torch.py BUILD/bin/resample [--cases 50] [--seed S] [--backward]
+#
+# With --backward the cases check the tool's --backward instead: a random grad_output for the
+# forward output's shape, against x.grad after F.interpolate(x, ...).backward(grad_output), with
+# x and grad_output given to PyTorch as views whose last axis has stride 2 (its generic backward
+# kernels). Some cases pass a grad_output of the wrong shape, which the tool must reject.
 #
 # The reference is the one the library follows: PyTorch's FMA-free DEFAULT build
 # (ATEN_CPU_CAPABILITY=default, set here by re-running this script when missing), one thread, and
@@ -42,12 +47,12 @@ MAX_OUTPUT_ELEMENTS = 60000
 AREA_MEAN_RTOL = {"f": 2e-6, "d": 1e-13}
 
 
-def random_case(rng):
+def random_case(rng, backward=False):
     mode = str(rng.choice(list(RANKS)))
     rank = int(rng.choice(RANKS[mode]))
     spatial = rank - 2
     nearest = mode in ("nearest", "nearest-exact")
-    dtype = str(rng.choice(["f4", "f8", "u1"] if nearest else ["f4", "f8"]))
+    dtype = str(rng.choice(["f4", "f8", "u1"] if nearest and not backward else ["f4", "f8"]))
     shape = [int(rng.integers(1, 3)), int(rng.integers(1, 5))]
     shape += [int(rng.integers(1, MAX_EXTENT[spatial] + 1)) for _ in range(spatial)]
     args = ["--mode", mode]
@@ -79,9 +84,12 @@ def random_case(rng):
     if dtype == "u1":
         x = rng.integers(0, 256, size=shape, dtype=np.uint8)
     else:
-        x = (rng.standard_normal(size=shape) * 10.0 ** rng.integers(-1, 3, size=shape))
-        x = x.astype(np.float32 if dtype == "f4" else np.float64)
+        x = random_floats(rng, shape, np.float32 if dtype == "f4" else np.float64)
     return x, args, kwargs, channels_last
+
+
+def random_floats(rng, shape, dtype):
+    return (rng.standard_normal(size=shape) * 10.0 ** rng.integers(-1, 3, size=shape)).astype(dtype)
 
 
 def torch_reference(x, kwargs):
@@ -95,6 +103,72 @@ def torch_reference(x, kwargs):
         return F.interpolate(t, **kwargs).numpy()
     except (RuntimeError, ValueError, TypeError, NotImplementedError):
         return None
+
+
+def strided(shape, dtype):
+    """Zeros of `shape` as a view whose last axis has stride 2: PyTorch's generic kernels."""
+    return torch.zeros(*shape[:-1], 2 * shape[-1], dtype=dtype)[..., ::2]
+
+
+def torch_gradient(x, kwargs, rng):
+    """A random grad_output and PyTorch's x.grad for it, or (None, None) when PyTorch rejects the
+    call or gives an empty output (area mode, which the library rejects as the other modes do)."""
+    t = strided(x.shape, torch.from_numpy(x).dtype)
+    t.copy_(torch.from_numpy(x))
+    t.requires_grad_()
+    try:
+        y = F.interpolate(t, **kwargs)
+    except (RuntimeError, ValueError, TypeError, NotImplementedError):
+        return None, None
+    if y.numel() == 0:
+        return None, None
+    g_values = random_floats(rng, tuple(y.shape), x.dtype)
+    g = strided(tuple(y.shape), y.dtype)
+    g.copy_(torch.from_numpy(g_values))
+    y.backward(g)
+    return g_values, np.ascontiguousarray(t.grad.numpy())
+
+
+def compare_backward(tool, work, rng, x, args, kwargs, channels_last):
+    """Runs one --backward case; returns "exact", "rejected", "wrong-shape" or a failure message."""
+    grad_output, expected = torch_gradient(x, kwargs, rng)
+    wrong_shape = expected is not None and rng.random() < 0.1
+    if expected is None:
+        grad_output = x  # any array: the request itself must be refused
+    elif wrong_shape:
+        shape = list(grad_output.shape)
+        shape[-1] += 1
+        grad_output = random_floats(rng, shape, x.dtype)
+    spatial = list(x.shape[2:])
+    input_size = spatial[:1] if len(set(spatial)) == 1 and rng.random() < 0.5 else spatial
+    file_array = np.ascontiguousarray(np.moveaxis(grad_output, 1, -1)) if channels_last else grad_output
+    in_path, out_path = Path(work) / "grad_out.npy", Path(work) / "grad_in.npy"
+    np.save(in_path, file_array)
+    if out_path.exists():
+        out_path.unlink()
+    tool_args = ["--backward", "--input-size"] + [str(e) for e in input_size] + args
+    run = subprocess.run([tool, str(in_path), str(out_path)] + tool_args, capture_output=True, text=True)
+    command = "shape %s %s: resample GRAD_OUT GRAD_IN %s" % (list(file_array.shape), file_array.dtype,
+                                                              " ".join(tool_args))
+    if expected is None or wrong_shape:
+        refused = run.returncode != 0 and run.stderr.startswith("error:") and not out_path.exists()
+        if refused and (not wrong_shape or "grad_output has shape" in run.stderr):
+            return "wrong-shape" if wrong_shape else "rejected"
+        return command + "\n    %s, the tool exited %d: %s" % (
+            "the gradient has the wrong shape" if wrong_shape else "PyTorch rejects it", run.returncode,
+            run.stderr.strip())
+    if channels_last:
+        expected = np.moveaxis(expected, 1, -1)
+    if run.returncode != 0:
+        return command + "\n    the tool failed: " + run.stderr.strip()
+    got = np.load(out_path)
+    if got.dtype != expected.dtype or got.shape != expected.shape:
+        return command + "\n    got %s %s, PyTorch %s %s" % (got.dtype, got.shape, expected.dtype, expected.shape)
+    if got.tobytes() != np.ascontiguousarray(expected).tobytes():
+        diff = np.abs(got.astype(np.float64) - expected.astype(np.float64))
+        return command + "\n    %d of %d values differ, max |difference| %g" % (
+            int(np.count_nonzero(diff)), diff.size, float(diff.max()))
+    return "exact"
 
 
 def output_too_large(x, kwargs):
@@ -118,20 +192,34 @@ def main():
     parser.add_argument("tool", help="path of the resample binary (BUILD/bin/resample)")
     parser.add_argument("--cases", type=int, default=50, help="number of random cases (default 50)")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: a new one, printed)")
+    parser.add_argument("--backward", action="store_true",
+                        help="check the gradients of --backward instead of the forward results")
     options = parser.parse_args()
     seed = options.seed if options.seed is not None else int.from_bytes(os.urandom(4), "little")
     rng = np.random.default_rng(seed)
-    print("torch %s, seed %d, %d cases" % (torch.__version__, seed, options.cases))
+    print("torch %s, seed %d, %d %scases" % (torch.__version__, seed, options.cases,
+                                             "backward " if options.backward else ""))
 
-    exact = close = rejected = 0
+    exact = close = rejected = wrong_shape = 0
     failures = []
     with tempfile.TemporaryDirectory(prefix="resample-compare-") as work:
         done = 0
         while done < options.cases:
-            x, args, kwargs, channels_last = random_case(rng)
+            x, args, kwargs, channels_last = random_case(rng, options.backward)
             if output_too_large(x, kwargs):
                 continue
             done += 1
+            if options.backward:
+                outcome = compare_backward(options.tool, work, rng, x, args, kwargs, channels_last)
+                if outcome == "exact":
+                    exact += 1
+                elif outcome == "rejected":
+                    rejected += 1
+                elif outcome == "wrong-shape":
+                    wrong_shape += 1
+                else:
+                    failures.append(outcome)
+                continue
             expected = torch_reference(x, kwargs)
             if expected is not None and expected.size == 0:
                 # PyTorch's area mode returns an empty tensor for an output extent of 0; the
@@ -174,6 +262,10 @@ def main():
 
     for failure in failures:
         print("MISMATCH " + failure)
+    if options.backward:
+        print("%d backward cases: %d bit-exact, %d rejected by both, %d wrong gradient shapes rejected, "
+              "%d mismatched (seed %d)" % (options.cases, exact, rejected, wrong_shape, len(failures), seed))
+        return 1 if failures else 0
     print("%d cases: %d bit-exact, %d area-to-one-value within rounding, %d rejected by both, %d mismatched (seed %d)"
           % (options.cases, exact, close, rejected, len(failures), seed))
     return 1 if failures else 0
