@@ -33,6 +33,8 @@ struct axis_table {
 
   /// Set by finish(): every output uses all `width` taps (linear, cubic), so kernels may unroll.
   bool full_width = false;
+  /// Set by finish(): consecutive outputs never read lower source indices than their predecessors.
+  bool monotone = false;
   /// Set by finish(): the lowest and highest source index each output reads.
   std::vector<std::int64_t> lowest;
   std::vector<std::int64_t> highest;
@@ -47,6 +49,10 @@ struct axis_table {
       if (count[o] == 0) continue;
       lowest[o] = *std::min_element(indices(o), indices(o) + count[o]);
       highest[o] = *std::max_element(indices(o), indices(o) + count[o]);
+    }
+    monotone = true;
+    for (std::int64_t o = 1; o < out; ++o) {
+      monotone = monotone && count[o] > 0 && lowest[o] >= lowest[o - 1] && highest[o] >= highest[o - 1];
     }
   }
 

@@ -56,6 +56,7 @@ struct separable_scratch {
   std::vector<T> packed_out;
   std::vector<std::int64_t> rows;
   std::vector<char> marks;
+  std::vector<std::int64_t> slots;
 };
 
 /// The distinct source indices outputs [begin, end) of `table` read, relative to `first`,
@@ -192,6 +193,45 @@ void resample_lines(const kernel_set<T>& kernels, const box<const T>& src, const
   }
 }
 
+/// 2-D resampling of a box with packed channels, streamed: output rows are made in order, each
+/// from W-resampled input rows kept in a small ring, so every input row is resampled once and
+/// the intermediate stays in cache (channels-last rows are large). Needs a monotone H table.
+template <class T>
+void resample_packed_streaming(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
+                               const axis_table<T>& h_table, const axis_table<T>& w_table, std::int64_t begin,
+                               std::int64_t end, separable_scratch<T>& scratch) {
+  const std::int64_t row_length = w_table.out * src.extent[3];
+  std::int64_t capacity = 1;
+  for (std::int64_t o = begin; o < end; ++o) capacity = std::max(capacity, h_table.highest[o] - h_table.lowest[o] + 1);
+  scratch.first.resize(static_cast<std::size_t>(capacity * row_length));
+  T* ring = scratch.first.data();
+  scratch.slots.resize(static_cast<std::size_t>(h_table.width));
+  std::int64_t made = -1;  // highest input row resampled so far
+  for (std::int64_t o = begin; o < end; ++o) {
+    for (std::int64_t r = std::max(made + 1, h_table.lowest[o]); r <= h_table.highest[o]; ++r) {
+      box<const T> line = src;
+      line.data = src.at(0, r, 0);
+      line.extent[1] = 1;
+      const box<T> slot = contiguous_box(ring + (r % capacity) * row_length, {1, 1, w_table.out, src.extent[3]});
+      resample_rows(kernels, line, slot, w_table, output_range{0, w_table.out, 0}, scratch);
+      made = r;
+    }
+    const std::int64_t* index = h_table.indices(o);
+    for (int j = 0; j < h_table.count[o]; ++j) scratch.slots[static_cast<std::size_t>(j)] = index[j] % capacity;
+    box<T> target = dst;
+    target.data = dst.at(0, o, 0);
+    if (target.dense_rows()) {
+      kernels.weighted_run(target.data, ring, row_length, scratch.slots.data(), h_table.weights(o), h_table.count[o],
+                           row_length);
+    } else {
+      for (std::int64_t w = 0; w < w_table.out; ++w) {
+        weighted_run(kernels, target.data + w * target.stride[2], target.stride[3], ring + w * src.extent[3],
+                     row_length, scratch.slots.data(), h_table.weights(o), h_table.count[o], src.extent[3], 1);
+      }
+    }
+  }
+}
+
 /// Resamples outputs [begin, end) of the outermost resampled axis of one box. `tables` holds
 /// one table per spatial axis, outermost first, for the last tables.size() spatial axes of the
 /// box; `dst` is the whole output box.
@@ -200,6 +240,10 @@ void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& 
                               std::int64_t begin, std::int64_t end, separable_scratch<T>& scratch) {
   const int spatial = static_cast<int>(tables.size());
   const int outer = 3 - spatial;  // box axis of the outermost resampled axis
+  if (spatial == 2 && src.extent[3] > 1 && tables[0].monotone) {
+    resample_packed_streaming(kernels, src, dst, tables[0], tables[1], begin, end, scratch);
+    return;
+  }
   // With one spatial axis there are no inner passes to save work on: read the whole row.
   const std::array<std::int64_t, 2> span =
       spatial == 1 ? std::array<std::int64_t, 2>{0, tables[0].in - 1} : source_span(tables[0], begin, end);
