@@ -95,21 +95,28 @@ class plan {
     std::int64_t plane_elements = 1;
     for (const detail::axis_geometry& axis : geometry_.axes) plane_elements *= axis.out;
     // Channels contiguous in memory (channels-last): a box is a whole image and passes run over
-    // channel vectors. 1-D separable modes: a box is an image whose channels are its rows, so the
-    // W pass can work on blocks of rows. Otherwise a box is one (n, c) plane.
+    // channel vectors. 1-D separable modes: a box is a group of channels of one image, as the
+    // rows of a 2-D block, so the W pass works on blocks of rows and a task streams along whole
+    // rows. Otherwise a box is one (n, c) plane.
     const bool packed = input.stride(1) == 1 && input.extent(1) > 1;
     const bool rows_are_channels = !packed && spatial == 1 && tables_.size() == 1;
-    const bool per_image = packed || rows_are_channels;
-    const std::int64_t channels_per_box = per_image ? input.extent(1) : 1;
-    const std::int64_t boxes = input.extent(0) * (per_image ? 1 : input.extent(1));
+    const std::int64_t channels = input.extent(1);
+    const std::int64_t group = rows_are_channels
+                                   ? std::clamp<std::int64_t>((exec.grain_elements / outer_extent + 7) / 8 * 8, 8, channels)
+                                   : 1;
+    const std::int64_t groups_per_image = (channels + group - 1) / group;
+    const std::int64_t channels_per_box = packed ? channels : rows_are_channels ? group : 1;
+    const std::int64_t boxes = input.extent(0) * (packed ? 1 : rows_are_channels ? groups_per_image : channels);
     const std::int64_t row_elements = plane_elements / outer_extent * channels_per_box;
     // A chunk recomputes the inner passes for the input slices it shares with its neighbours;
     // at least min_chunk_rows output slices per chunk keeps that overhead small.
     constexpr std::int64_t min_chunk_rows = 16;
-    const std::int64_t per_chunk = std::clamp<std::int64_t>(
-        std::max(exec.grain_elements / row_elements, min_chunk_rows), 1, outer_extent);
+    const std::int64_t per_chunk =
+        rows_are_channels ? outer_extent
+                          : std::clamp<std::int64_t>(std::max(exec.grain_elements / row_elements, min_chunk_rows), 1,
+                                                     outer_extent);
     const std::int64_t chunks_per_box = (outer_extent + per_chunk - 1) / per_chunk;
-    const std::int64_t total = boxes * plane_elements * channels_per_box;
+    const std::int64_t total = input.extent(0) * channels * plane_elements;
     const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
 
     const auto kernels = detail::kernels_for<std::conditional_t<is_floating, T, float>>(exec.isa);
@@ -117,13 +124,15 @@ class plan {
       const std::int64_t which = task / chunks_per_box;
       const std::int64_t begin = (task % chunks_per_box) * per_chunk;
       const std::int64_t end = std::min(begin + per_chunk, outer_extent);
-      const index_t n = per_image ? which : which / input.extent(1);
-      const index_t c = per_image ? 0 : which % input.extent(1);
+      const std::int64_t per_n = packed ? 1 : rows_are_channels ? groups_per_image : channels;
+      const index_t n = which / per_n;
+      const index_t c = (which % per_n) * (rows_are_channels ? group : 1);
+      const std::int64_t count = std::min(group, channels - c);
       const detail::box<const T> src = packed              ? detail::image_of(input, n)
-                                       : rows_are_channels ? detail::channel_rows_of(input, n)
+                                       : rows_are_channels ? detail::channel_rows_of(input, n, c, count)
                                                            : detail::plane_of(input, n, c);
       const detail::box<T> dst = packed              ? detail::image_of(output, n)
-                                 : rows_are_channels ? detail::channel_rows_of(output, n)
+                                 : rows_are_channels ? detail::channel_rows_of(output, n, c, count)
                                                      : detail::plane_of(output, n, c);
       if (geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact) {
         detail::gather_box(src, dst, gather_indices_, outer, {begin, end});

@@ -56,13 +56,13 @@ box<T> image_of(const tensor_view<T>& view, std::int64_t n) {
   return b;
 }
 
-/// Image n of a 3-D (N, C, W) view with its channels as the rows (H) of the box: a 1-D
-/// resampling then treats C rows at once.
+/// Channels [first, first + count) of image n of a 3-D (N, C, W) view, as the rows (H) of a
+/// box: a 1-D resampling then treats many rows at once.
 template <class T>
-box<T> channel_rows_of(const tensor_view<T>& view, std::int64_t n) {
+box<T> channel_rows_of(const tensor_view<T>& view, std::int64_t n, std::int64_t first, std::int64_t count) {
   box<T> b;
-  b.data = view.data_handle() + n * view.stride(0);
-  b.extent = {1, view.extent(1), view.extent(2), 1};
+  b.data = view.data_handle() + n * view.stride(0) + first * view.stride(1);
+  b.extent = {1, count, view.extent(2), 1};
   b.stride = {0, view.stride(1), view.stride(2), 1};
   return b;
 }
