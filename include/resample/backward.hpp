@@ -132,25 +132,7 @@ class backward_plan {
       throw error(error_code::null_data, std::string(grad_output.data_handle() == nullptr ? "grad_output" : "grad_input") +
                                              " has a null data pointer" + expected);
     }
-    const detail::offset_range go = detail::touched_offsets(grad_output, "grad_output");
-    const detail::offset_range gi = detail::touched_offsets(grad_input, "grad_input");
-    if (!detail::has_no_internal_overlap(grad_input)) {
-      throw error(error_code::overlapping_memory, "the grad_input view overlaps itself: extents " +
-                                                      detail::format_dims(grad_input.extents()) + ", strides " +
-                                                      detail::format_dims(grad_input.strides()));
-    }
-    const auto address = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p); };
-    const std::uintptr_t go_low = address(grad_output.data_handle() + go.low);
-    const std::uintptr_t go_high = address(grad_output.data_handle() + go.high) + sizeof(T);
-    const std::uintptr_t gi_low = address(grad_input.data_handle() + gi.low);
-    const std::uintptr_t gi_high = address(grad_input.data_handle() + gi.high) + sizeof(T);
-    if (gi_low < go_high && go_low < gi_high) {
-      throw error(error_code::overlapping_memory,
-                  "the grad_input view (shape " + detail::format_dims(grad_input.extents()) + ", strides " +
-                      detail::format_dims(grad_input.strides()) + ") overlaps the memory of the grad_output view (shape " +
-                      detail::format_dims(grad_output.extents()) + ", strides " +
-                      detail::format_dims(grad_output.strides()) + ")");
-    }
+    detail::check_target_memory(grad_output, grad_input, "grad_output", "grad_input");
   }
 
   // Tasks are (plane, range of the plane's grad_input elements in row-major order) of about

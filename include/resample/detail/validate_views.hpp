@@ -82,31 +82,39 @@ void check_view_shape(const tensor_view<T>& view, const dims& expected, const ch
   }
 }
 
+/// Checks that the memory `target` writes fits in 64 bits, overlaps neither itself nor the
+/// memory `source` reads. The roles name the views in the messages.
+template <class T>
+void check_target_memory(const tensor_view<const T>& source, const tensor_view<T>& target, const char* source_role,
+                         const char* target_role) {
+  const offset_range in = touched_offsets(source, source_role);
+  const offset_range out = touched_offsets(target, target_role);
+  if (!has_no_internal_overlap(target)) {
+    throw error(error_code::overlapping_memory, std::string("the ") + target_role + " view overlaps itself: extents " +
+                                                    format_dims(target.extents()) + ", strides " +
+                                                    format_dims(target.strides()));
+  }
+  // Compare addresses as integers: the views may come from unrelated allocations.
+  const auto address = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p); };
+  const std::uintptr_t in_low = address(source.data_handle() + in.low);
+  const std::uintptr_t in_high = address(source.data_handle() + in.high) + sizeof(T);
+  const std::uintptr_t out_low = address(target.data_handle() + out.low);
+  const std::uintptr_t out_high = address(target.data_handle() + out.high) + sizeof(T);
+  if (out_low < in_high && in_low < out_high) {
+    throw error(error_code::overlapping_memory,
+                std::string("the ") + target_role + " view (shape " + format_dims(target.extents()) + ", strides " +
+                    format_dims(target.strides()) + ") overlaps the memory of the " + source_role + " view (shape " +
+                    format_dims(source.extents()) + ", strides " + format_dims(source.strides()) + ")");
+  }
+}
+
 /// Validates an (input, output) pair against the shapes a plan expects.
 template <class T>
 void validate_views(const tensor_view<const T>& input, const tensor_view<T>& output, const dims& input_shape,
                     const dims& output_shape) {
   check_view_shape(input, input_shape, "input", input_shape);
   check_view_shape(output, output_shape, "output", input_shape);
-  const offset_range in = touched_offsets(input, "input");
-  const offset_range out = touched_offsets(output, "output");
-  if (!has_no_internal_overlap(output)) {
-    throw error(error_code::overlapping_memory, "the output view overlaps itself: extents " +
-                                                    format_dims(output.extents()) + ", strides " +
-                                                    format_dims(output.strides()));
-  }
-  // Compare addresses as integers: the views may come from unrelated allocations.
-  const auto address = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p); };
-  const std::uintptr_t in_low = address(input.data_handle() + in.low);
-  const std::uintptr_t in_high = address(input.data_handle() + in.high) + sizeof(T);
-  const std::uintptr_t out_low = address(output.data_handle() + out.low);
-  const std::uintptr_t out_high = address(output.data_handle() + out.high) + sizeof(T);
-  if (out_low < in_high && in_low < out_high) {
-    throw error(error_code::overlapping_memory,
-                "the output view (shape " + format_dims(output.extents()) + ", strides " + format_dims(output.strides()) +
-                    ") overlaps the memory of the input view (shape " + format_dims(input.extents()) + ", strides " +
-                    format_dims(input.strides()) + ")");
-  }
+  check_target_memory(input, output, "input", "output");
 }
 
 }  // namespace resample::detail
