@@ -115,17 +115,6 @@ class aten_runner final : public runner {
   std::function<void()> operation_;
 };
 
-// What follows `key` on the line of a multi-line report that contains it, trimmed.
-std::string after(const std::string& text, const std::string& key) {
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    const std::size_t at = line.find(key);
-    if (at == std::string::npos) continue;
-    const std::size_t first = line.find_first_not_of(" \t", at + key.size());
-    return first == std::string::npos ? std::string() : line.substr(first);
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -149,8 +138,8 @@ std::vector<std::pair<std::string, std::string>> aten_context() {
 #else
   facts.emplace_back("aten_version", "unknown");
 #endif
-  facts.emplace_back("aten_cpu_capability", after(at::show_config(), "CPU capability usage:"));
-  facts.emplace_back("aten_parallel_backend", after(at::get_parallel_info(), "ATen parallel backend:"));
+  facts.emplace_back("aten_cpu_capability", text_after(at::show_config(), "CPU capability usage:"));
+  facts.emplace_back("aten_parallel_backend", text_after(at::get_parallel_info(), "ATen parallel backend:"));
   return facts;
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <new>
 #include <random>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -113,5 +114,18 @@ bool opencv_supports(const bench_case& c);
 runner_ptr make_opencv_runner(const case_data& data);
 std::vector<std::pair<std::string, std::string>> opencv_context();
 #endif
+
+/// What follows `key` on the first line of a multi-line report that contains it, trimmed (for
+/// reading version and configuration facts out of the libraries' info strings).
+inline std::string text_after(const std::string& text, const std::string& key) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t at = line.find(key);
+    if (at == std::string::npos) continue;
+    const std::size_t first = line.find_first_not_of(" \t", at + key.size());
+    return first == std::string::npos ? std::string() : line.substr(first);
+  }
+  return {};
+}
 
 }  // namespace bench

@@ -88,16 +88,6 @@ class opencv_runner final : public runner {
   std::vector<cv::Mat> destination_;
 };
 
-std::string line_with(const std::string& text, const std::string& key) {
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    const std::size_t at = line.find(key);
-    if (at == std::string::npos) continue;
-    const std::size_t first = line.find_first_not_of(" \t", at + key.size());
-    return first == std::string::npos ? std::string() : line.substr(first);
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -121,9 +111,9 @@ runner_ptr make_opencv_runner(const case_data& data) {
 std::vector<std::pair<std::string, std::string>> opencv_context() {
   const std::string info = cv::getBuildInformation();
   return {{"opencv_version", CV_VERSION},
-          {"opencv_parallel_framework", line_with(info, "Parallel framework:")},
-          {"opencv_baseline_isa", line_with(info, "Baseline:")},
-          {"opencv_dispatched_isa", line_with(info, "Dispatched code generation:")}};
+          {"opencv_parallel_framework", text_after(info, "Parallel framework:")},
+          {"opencv_baseline_isa", text_after(info, "Baseline:")},
+          {"opencv_dispatched_isa", text_after(info, "Dispatched code generation:")}};
 }
 
 }  // namespace bench
