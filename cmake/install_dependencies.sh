@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs what building and testing resample needs on Debian/Ubuntu: a compiler, CMake, and the
 # test and example dependencies (Catch2 v2, Eigen 3, stb). The library itself needs none of them.
-# Does nothing when everything is already installed. Usage: bash cmake/install_dependencies.sh [--bench]
-# (--bench adds Google Benchmark, PyTorch's libtorch and OpenCV for the comparison benchmarks).
+# Does nothing when everything is already installed. Usage: bash cmake/install_dependencies.sh [--bench] [--arm]
+# (--bench adds Google Benchmark, PyTorch's libtorch and OpenCV for the comparison benchmarks;
+# --arm adds an aarch64 cross compiler and qemu to build and run the tests for 64-bit ARM).
 set -euo pipefail
 
 packages=(cmake make ninja-build g++ libeigen3-dev catch2 libstb-dev)
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(libbenchmark-dev libtorch-dev libopencv-dev python3-matplotlib)
-fi
+for option in "$@"; do
+  case "$option" in
+    --bench) packages+=(libbenchmark-dev libtorch-dev libopencv-dev python3-matplotlib) ;;
+    --arm) packages+=(g++-aarch64-linux-gnu qemu-user) ;;
+    *) echo "install_dependencies: unknown option $option" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do
