@@ -25,8 +25,9 @@ using executor = std::function<void(std::int64_t count, const std::function<void
 
 /// Per-call threading controls, passed to plan::execute and interpolate.
 struct execution {
-  /// Upper bound on threads. 0 means "all": OpenMP's omp_get_max_threads() when compiled with
-  /// OpenMP, the executor's hardware concurrency when `pool` is set, and 1 otherwise.
+  /// Upper bound on OpenMP threads. 0 means "all": omp_get_max_threads() when compiled with
+  /// OpenMP, and 1 otherwise. With an executor (`pool`), 1 keeps the work on the calling thread
+  /// and any other value hands it to the executor, which decides how many threads run it.
   int max_threads = 0;
   /// Optional executor used instead of OpenMP (or when OpenMP is off).
   executor pool;
