@@ -52,22 +52,19 @@ inline std::int64_t element_count(const resample::dims& shape) {
 }
 
 /// One case's input (uniform random values in [0, 1), fixed seed) and the shapes and strides
-/// every contender reads and writes with.
+/// every contender reads and writes with. For the backward benchmarks it also holds a gradient
+/// of the output's shape and layout (uniform random values in [0, 1), another seed).
 struct case_data {
-  explicit case_data(const bench_case& c)
+  explicit case_data(const bench_case& c, bool with_grad_output = false)
       : spec(c),
         output_shape(resample::output_shape(c.input_shape, c.opts)),
         input_strides(strides_for(c.input_shape, c.memory)),
         output_strides(strides_for(output_shape, c.memory)),
         input(static_cast<std::size_t>(element_count(c.input_shape)) * element_size(c.type)) {
-    std::mt19937_64 engine(0x5eed0000u + static_cast<unsigned>(c.id));
-    const std::int64_t n = element_count(c.input_shape);
-    if (c.type == dtype::f64) {
-      std::uniform_real_distribution<double> uniform(0.0, 1.0);
-      for (std::int64_t i = 0; i < n; ++i) input.as<double>()[i] = uniform(engine);
-    } else {
-      std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
-      for (std::int64_t i = 0; i < n; ++i) input.as<float>()[i] = uniform(engine);
+    fill_uniform(input, element_count(c.input_shape), 0x5eed0000u + static_cast<unsigned>(c.id));
+    if (with_grad_output) {
+      grad_output = aligned_buffer(output_bytes());
+      fill_uniform(grad_output, element_count(output_shape), 0x9a3d0000u + static_cast<unsigned>(c.id));
     }
   }
 
@@ -81,6 +78,19 @@ struct case_data {
   resample::dims input_strides;   // elements
   resample::dims output_strides;  // elements
   aligned_buffer input;           // stored with `spec.memory`, shared read-only by all contenders
+  aligned_buffer grad_output;     // output_shape with output_strides; empty unless asked for
+
+ private:
+  void fill_uniform(aligned_buffer& buffer, std::int64_t n, unsigned seed) const {
+    std::mt19937_64 engine(seed);
+    if (spec.type == dtype::f64) {
+      std::uniform_real_distribution<double> uniform(0.0, 1.0);
+      for (std::int64_t i = 0; i < n; ++i) buffer.as<double>()[i] = uniform(engine);
+    } else {
+      std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+      for (std::int64_t i = 0; i < n; ++i) buffer.as<float>()[i] = uniform(engine);
+    }
+  }
 };
 
 /// One contender prepared for one case: buffers allocated, tables built, ready to be timed.
@@ -91,8 +101,9 @@ class runner {
   virtual void set_threads(int threads) = 0;
   /// The timed operation.
   virtual void run() = 0;
-  /// The last output, dense and laid out with case_data::output_strides, so that contenders
-  /// compare element by element; nullptr when the contender computes no such tensor (memcpy).
+  /// The last output, dense and laid out with case_data::output_strides (a backward runner's
+  /// grad_input: with case_data::input_strides), so that contenders compare element by element;
+  /// nullptr when the contender computes no such tensor (memcpy).
   virtual const void* output() const = 0;
 };
 
@@ -101,10 +112,15 @@ using runner_ptr = std::unique_ptr<runner>;
 // Contender factories. Each returns nullptr when the contender cannot compute the case.
 runner_ptr make_resample_runner(const case_data& data, bool reuse_plan);
 runner_ptr make_memcpy_runner(const case_data& data);
+/// The backward contenders read case_data::grad_output and write a grad_input of the input's
+/// shape and layout.
+runner_ptr make_resample_backward_runner(const case_data& data);
 
 #if defined(RESAMPLE_BENCH_HAVE_ATEN)
 bool aten_supports(const bench_case& c);
 runner_ptr make_aten_runner(const case_data& data);
+bool aten_backward_supports(const bench_case& c);
+runner_ptr make_aten_backward_runner(const case_data& data);
 /// Key/value facts about the ATen build (version, CPU capability, parallel backend).
 std::vector<std::pair<std::string, std::string>> aten_context();
 #endif

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // resample_bench: times every case of cases.hpp for resample, ATen, OpenCV and a memcpy of the
-// same traffic, at each thread count, with Google Benchmark. Before timing it checks once that
-// resample and ATen compute the same tensor. bench/run_benchmarks builds, runs and tabulates it.
+// same traffic, at each thread count, with Google Benchmark; then the backward of every case
+// (grad_output to grad_input) for resample, ATen and the same memcpy. Before timing it checks
+// once that resample and ATen compute the same tensors, forward and backward.
+// bench/run_benchmarks builds, runs and tabulates it.
 //
 // Extra flags (the rest are Google Benchmark's):
 //   --threads=1,2     thread counts to time (default 1,2)
@@ -26,6 +28,9 @@ namespace {
 
 enum class contender { resample, resample_plan_reused, aten, opencv, memcpy };
 
+/// Forward benchmarks are named case:NN/..., backward ones backward:NN/...
+enum class direction { forward, backward };
+
 const char* name_of(contender k) {
   switch (k) {
     case contender::resample: return "resample";
@@ -37,7 +42,14 @@ const char* name_of(contender k) {
   return "?";
 }
 
-bool available(const bench_case& c, contender k) {
+bool available(const bench_case& c, contender k, direction d = direction::forward) {
+  if (d == direction::backward) {
+    if (k == contender::resample || k == contender::memcpy) return true;
+#if defined(RESAMPLE_BENCH_HAVE_ATEN)
+    if (k == contender::aten) return aten_backward_supports(c);
+#endif
+    return false;
+  }
   switch (k) {
     case contender::resample:
     case contender::memcpy: return true;
@@ -58,7 +70,15 @@ bool available(const bench_case& c, contender k) {
   return false;
 }
 
-runner_ptr make_runner(const case_data& data, contender k) {
+runner_ptr make_runner(const case_data& data, contender k, direction d = direction::forward) {
+  if (d == direction::backward) {
+    if (k == contender::resample) return make_resample_backward_runner(data);
+    if (k == contender::memcpy) return make_memcpy_runner(data);
+#if defined(RESAMPLE_BENCH_HAVE_ATEN)
+    if (k == contender::aten) return make_aten_backward_runner(data);
+#endif
+    return nullptr;
+  }
   switch (k) {
     case contender::resample: return make_resample_runner(data, !data.spec.whole_call);
     case contender::resample_plan_reused: return make_resample_runner(data, true);
@@ -87,16 +107,18 @@ class session {
  public:
   bool keep_all_cases = false;
 
-  /// The runner for (case, contender); nullptr with `failure` set when it cannot be built.
-  runner* get(const bench_case& c, contender k, std::string& failure) {
-    if (!keep_all_cases && !cases_.empty() && cases_.count(c.id) == 0) cases_.clear();
-    std::unique_ptr<case_state>& state = cases_[c.id];
-    if (!state) state = std::make_unique<case_state>(c);
+  /// The runner for (case, contender, direction); nullptr with `failure` set when it cannot be
+  /// built.
+  runner* get(const bench_case& c, contender k, direction d, std::string& failure) {
+    const std::pair<direction, int> key(d, c.id);
+    if (!keep_all_cases && !cases_.empty() && cases_.count(key) == 0) cases_.clear();
+    std::unique_ptr<case_state>& state = cases_[key];
+    if (!state) state = std::make_unique<case_state>(c, d == direction::backward);
     auto found = state->runners.find(k);
     if (found == state->runners.end()) {
       runner_ptr r;
       try {
-        r = make_runner(state->data, k);
+        r = make_runner(state->data, k, d);
         if (!r) state->failures[k] = "not available";
       } catch (const std::exception& e) {
         state->failures[k] = e.what();
@@ -107,16 +129,16 @@ class session {
     return found->second.get();
   }
 
-  const case_data& data(const bench_case& c) const { return cases_.at(c.id)->data; }
+  const case_data& data(const bench_case& c, direction d) const { return cases_.at({d, c.id})->data; }
 
  private:
   struct case_state {
-    explicit case_state(const bench_case& c) : data(c) {}
+    case_state(const bench_case& c, bool backward) : data(c, backward) {}
     case_data data;                            // declared first: the runners refer to it
     std::map<contender, runner_ptr> runners;
     std::map<contender, std::string> failures;
   };
-  std::map<int, std::unique_ptr<case_state>> cases_;
+  std::map<std::pair<direction, int>, std::unique_ptr<case_state>> cases_;
 };
 
 session& the_session() {
@@ -124,9 +146,9 @@ session& the_session() {
   return s;
 }
 
-void time_case(benchmark::State& state, const bench_case& c, contender k, int threads) {
+void time_case(benchmark::State& state, const bench_case& c, contender k, direction d, int threads) {
   std::string failure;
-  runner* r = the_session().get(c, k, failure);
+  runner* r = the_session().get(c, k, d, failure);
   if (r == nullptr) {
     state.SkipWithError(failure.c_str());
     return;
@@ -136,7 +158,7 @@ void time_case(benchmark::State& state, const bench_case& c, contender k, int th
     r->run();
     benchmark::ClobberMemory();  // the output is observable: no store may be dropped or deferred
   }
-  const case_data& data = the_session().data(c);
+  const case_data& data = the_session().data(c, d);
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(data.input_bytes() + data.output_bytes()));
   state.SetLabel(c.title);
 }
@@ -173,8 +195,9 @@ agreement compare(const T* ours, const T* reference, std::int64_t count) {
   return a;
 }
 
-agreement compare(const case_data& data, const void* ours, const void* reference) {
-  const std::int64_t n = element_count(data.output_shape);
+/// Compares two outputs of the case's forward, or with `backward` two grad_inputs.
+agreement compare(const case_data& data, const void* ours, const void* reference, bool backward = false) {
+  const std::int64_t n = element_count(backward ? data.spec.input_shape : data.output_shape);
   if (data.spec.type == dtype::f64) {
     return compare(static_cast<const double*>(ours), static_cast<const double*>(reference), n);
   }
@@ -236,6 +259,43 @@ void check(int most_threads) {
     benchmark::AddCustomContext("check:" + id, versus_aten);
     if (!versus_threads.empty()) benchmark::AddCustomContext("check_threads:" + id, versus_threads);
     if (!versus_opencv.empty()) benchmark::AddCustomContext("check_opencv:" + id, versus_opencv);
+  }
+  std::fflush(stdout);
+}
+
+/// The same for the backward: resample's grad_input (1 thread and the most threads timed)
+/// against ATen's, from the same grad_output.
+void check_backward(int most_threads) {
+  std::printf("Check: resample backward vs ATen backward (tolerance %.0e, relative to max(|ATen|, 1))\n",
+              check_tolerance);
+  for (const bench_case& c : all_cases()) {
+    const case_data data(c, true);
+    std::string versus_aten = "ATen not built in";
+    std::string versus_threads;
+    try {
+      runner_ptr ours = make_runner(data, contender::resample, direction::backward);
+      ours->set_threads(1);
+      ours->run();
+      if (most_threads > 1) {
+        runner_ptr wide = make_runner(data, contender::resample, direction::backward);
+        wide->set_threads(most_threads);
+        wide->run();
+        const agreement same = compare(data, wide->output(), ours->output(), true);
+        versus_threads = std::string(same.identical == same.count ? "identical" : "DIFFERENT") + " with " +
+                         std::to_string(most_threads) + " threads";
+      }
+      if (available(c, contender::aten, direction::backward)) {
+        runner_ptr theirs = make_runner(data, contender::aten, direction::backward);
+        versus_aten = describe(compare(data, ours->output(), theirs->output(), true), "MISMATCH");
+      }
+    } catch (const std::exception& e) {
+      versus_aten = std::string("ERROR: ") + e.what();
+    }
+    std::printf("  %2d %-48s %s%s%s\n", c.id, c.title.c_str(), versus_aten.c_str(),
+                versus_threads.empty() ? "" : "; resample ", versus_threads.c_str());
+    const std::string id = std::to_string(c.id);
+    benchmark::AddCustomContext("check_backward:" + id, versus_aten);
+    if (!versus_threads.empty()) benchmark::AddCustomContext("check_backward_threads:" + id, versus_threads);
   }
   std::fflush(stdout);
 }
@@ -317,19 +377,26 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
 
   add_context();
-  if (!skip_check) check(*std::max_element(threads.begin(), threads.end()));
+  if (!skip_check) {
+    check(*std::max_element(threads.begin(), threads.end()));
+    check_backward(*std::max_element(threads.begin(), threads.end()));
+  }
 
-  for (const bench_case& c : all_cases()) {
-    for (int t : threads) {
-      for (contender k : {contender::resample, contender::resample_plan_reused, contender::aten, contender::opencv,
-                          contender::memcpy}) {
-        if (!available(c, k)) continue;
-        char name[96];
-        std::snprintf(name, sizeof name, "case:%02d/%s/threads:%d", c.id, name_of(k), t);
-        benchmark::RegisterBenchmark(name, time_case, std::cref(c), k, t)
-            ->UseRealTime()
-            ->Unit(benchmark::kMillisecond)
-            ->MinWarmUpTime(0.02);
+  // The forward suite, then the backward one, each case by case.
+  for (direction d : {direction::forward, direction::backward}) {
+    for (const bench_case& c : all_cases()) {
+      for (int t : threads) {
+        for (contender k : {contender::resample, contender::resample_plan_reused, contender::aten, contender::opencv,
+                            contender::memcpy}) {
+          if (!available(c, k, d)) continue;
+          char name[96];
+          std::snprintf(name, sizeof name, "%s:%02d/%s/threads:%d", d == direction::forward ? "case" : "backward",
+                        c.id, name_of(k), t);
+          benchmark::RegisterBenchmark(name, time_case, std::cref(c), k, d, t)
+              ->UseRealTime()
+              ->Unit(benchmark::kMillisecond)
+              ->MinWarmUpTime(0.02);
+        }
       }
     }
   }

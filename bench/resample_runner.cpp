@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // resample as a contender: a plan built once and executed in the timed loop, or (for the
-// overhead-bound case) the whole resample::interpolate call.
+// overhead-bound case) the whole resample::interpolate call. The backward contender executes a
+// backward_plan built once, in every case.
 #include <optional>
+
+#include <resample/backward.hpp>
 
 #include "harness.hpp"
 
@@ -42,7 +45,35 @@ class resample_runner final : public runner {
   resample::execution exec_;
 };
 
+template <class T>
+class resample_backward_runner final : public runner {
+ public:
+  explicit resample_backward_runner(const case_data& data)
+      : grad_input_(data.input_bytes()),
+        grad_output_view_(data.grad_output.as<const T>(), data.output_shape, data.output_strides),
+        grad_input_view_(grad_input_.as<T>(), data.spec.input_shape, data.input_strides),
+        plan_(data.spec.input_shape, data.spec.opts) {}
+
+  void set_threads(int threads) override { exec_.max_threads = threads; }
+
+  void run() override { plan_.execute(grad_output_view_, grad_input_view_, exec_); }
+
+  const void* output() const override { return grad_input_.bytes(); }
+
+ private:
+  aligned_buffer grad_input_;
+  resample::tensor_view<const T> grad_output_view_;
+  resample::tensor_view<T> grad_input_view_;
+  resample::backward_plan<T> plan_;
+  resample::execution exec_;
+};
+
 }  // namespace
+
+runner_ptr make_resample_backward_runner(const case_data& data) {
+  if (data.spec.type == dtype::f64) return std::make_unique<resample_backward_runner<double>>(data);
+  return std::make_unique<resample_backward_runner<float>>(data);
+}
 
 runner_ptr make_resample_runner(const case_data& data, bool reuse_plan) {
   if (data.spec.type == dtype::f64) return std::make_unique<resample_runner<double>>(data, reuse_plan);
