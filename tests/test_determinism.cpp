@@ -43,6 +43,17 @@ random_case make_case(std::mt19937& rng) {
   return c;
 }
 
+/// Uniform values in [-4, 4) for every element of `shape`.
+template <class T>
+std::vector<T> random_values(const resample::dims& shape, std::mt19937& rng) {
+  std::int64_t count = 1;
+  for (auto e : shape) count *= e;
+  std::vector<T> values(static_cast<std::size_t>(count));
+  std::uniform_real_distribution<T> uniform(-4, 4);
+  for (auto& v : values) v = uniform(rng);
+  return values;
+}
+
 template <class T>
 resample::tensor<T> run(const random_case& c, const std::vector<T>& values, const resample::execution& exec) {
   const resample::dims out_shape = resample::output_shape(c.shape, c.opts);
@@ -65,11 +76,7 @@ TEMPLATE_TEST_CASE("thread count, executor and grain do not change a bit", "[thr
   };
   for (int iteration = 0; iteration < 300; ++iteration) {
     const random_case c = make_case(rng);
-    std::int64_t count = 1;
-    for (auto e : c.shape) count *= e;
-    std::vector<TestType> values(static_cast<std::size_t>(count));
-    std::uniform_real_distribution<TestType> uniform(-4, 4);
-    for (auto& v : values) v = uniform(rng);
+    const std::vector<TestType> values = random_values<TestType>(c.shape, rng);
 
     resample::execution serial;
     serial.max_threads = 1;
@@ -96,11 +103,7 @@ TEMPLATE_TEST_CASE("every instruction set gives the same bits", "[simd]", float,
   int compared = 0;
   for (int iteration = 0; iteration < 300; ++iteration) {
     const random_case c = make_case(rng);
-    std::int64_t count = 1;
-    for (auto e : c.shape) count *= e;
-    std::vector<TestType> values(static_cast<std::size_t>(count));
-    std::uniform_real_distribution<TestType> uniform(-4, 4);
-    for (auto& v : values) v = uniform(rng);
+    const std::vector<TestType> values = random_values<TestType>(c.shape, rng);
     const auto expected = run(c, values, resample::execution{});
     for (resample::instruction_set isa : sets) {
       if (!resample::is_supported(isa)) continue;

@@ -93,12 +93,7 @@ bool takes_align_corners(family f) { return !is_nearest(f) && f != family::area;
 
 template <class Number>
 std::string to_text(const std::vector<Number>& values) {
-  std::ostringstream out;
-  out.precision(17);
-  out << '[';
-  for (std::size_t i = 0; i < values.size(); ++i) out << (i ? ", " : "") << values[i];
-  out << ']';
-  return out.str();
+  return resample::detail::format_dims(values);
 }
 
 struct random_case {
