@@ -23,7 +23,8 @@ inline bool is_supported(instruction_set isa) {
     case instruction_set::sse2:
       return true;
     case instruction_set::avx2:
-      return __builtin_cpu_supports("avx2");
+      // The AVX2 set also converts float16 with F16C, which every AVX2 CPU has.
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
 #else
     default:
       return false;

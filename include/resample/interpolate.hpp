@@ -22,6 +22,15 @@ void interpolate(tensor_view<const detail::identity_t<T>> input, tensor_view<T> 
   plan<T>(input.extents(), opts).execute(input, output, exec);
 }
 
+/// Mixed element types are refused: the library never converts between types implicitly.
+template <class In, class Out,
+          std::enable_if_t<!std::is_same_v<std::remove_const_t<In>, std::remove_const_t<Out>>, int> = 0>
+void interpolate(tensor_view<In>, tensor_view<Out>, const options&, const execution& = {}) {
+  static_assert(!std::is_same_v<In, In>,
+                "resample::interpolate: the input and output views must have the same element type; "
+                "convert the input first (for example into a resample::tensor of the output's type)");
+}
+
 /// Resamples `input` into a newly allocated contiguous tensor.
 template <class T>
 tensor<std::remove_const_t<T>> interpolate(tensor_view<T> input, const options& opts, const execution& exec = {}) {

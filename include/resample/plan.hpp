@@ -12,10 +12,13 @@
 #include "detail/area.hpp"
 #include "detail/axis_table.hpp"
 #include "detail/box.hpp"
+#include "detail/fixed_point_plan.hpp"
 #include "detail/gather.hpp"
 #include "detail/geometry.hpp"
+#include "detail/half_staging.hpp"
 #include "detail/separable.hpp"
 #include "detail/validate_views.hpp"
+#include "half.hpp"
 #include "options.hpp"
 #include "parallel.hpp"
 #include "view.hpp"
@@ -26,12 +29,17 @@ namespace resample {
 /// per-axis index and weight tables. Build it once, run it on any number of input/output view
 /// pairs of the planned shapes (any strides). `execute` is const and safe to call concurrently.
 ///
-/// T is float or double for every mode; std::uint8_t for nearest and nearest-exact (as PyTorch).
+/// T is float, double, float16 or bfloat16 for every mode (the 16-bit types compute in float
+/// and round to nearest even on store); std::uint8_t as described in the README.
 template <class T>
 class plan {
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, std::uint8_t>,
-                "resample::plan<T>: T must be float or double (or std::uint8_t for the nearest modes)");
-  static constexpr bool is_floating = std::is_floating_point_v<T>;
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, std::uint8_t> ||
+                    detail::is_half_v<T>,
+                "resample::plan<T>: T must be float, double, resample::float16, resample::bfloat16 or std::uint8_t");
+  static constexpr bool is_floating = std::is_floating_point_v<T> && !detail::is_half_v<T>;
+  // float16 and bfloat16 are widened to float and computed on the float tables and kernels.
+  static constexpr bool is_half = detail::is_half_v<T>;
+  using compute_type = std::conditional_t<is_half, float, T>;
   // Precision of the nearest-index arithmetic: PyTorch computes uint8 indices in float.
   using index_math = std::conditional_t<std::is_same_v<T, double>, double, float>;
 
@@ -40,10 +48,9 @@ class plan {
   /// Throws `resample::error` for invalid options.
   plan(const dims& input_shape, const options& opts) : geometry_(detail::resolve_geometry(input_shape, opts)) {
     const bool gathers = geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact;
-    if (!is_floating && !gathers) {
-      throw error(error_code::unsupported, "mode " + std::string(to_string(geometry_.mode)) +
-                                               " needs float or double; uint8 supports nearest and nearest-exact "
-                                               "(input shape " + detail::format_dims(input_shape) + ")");
+    if (std::is_same_v<T, std::uint8_t> && !gathers) {
+      fixed_point_ = detail::fixed_point_plan(geometry_);
+      return;
     }
     const int spatial = static_cast<int>(geometry_.axes.size());
     // Axes a lower rank does not have are box axes of extent 1 that read index 0.
@@ -60,7 +67,7 @@ class plan {
         gather_indices_[box_axis] = detail::nearest_exact_indices<index_math>(axis);
       } else if (geometry_.mode == mode::area) {
         area_windows_[box_axis] = detail::area_table(axis);
-      } else if constexpr (is_floating) {
+      } else if constexpr (is_floating || is_half) {
         tables_.push_back(separable_table(axis));
       }
     }
@@ -79,16 +86,22 @@ class plan {
   }
 
  private:
-  detail::axis_table<T> separable_table(const detail::axis_geometry& axis) const {
+  detail::axis_table<compute_type> separable_table(const detail::axis_geometry& axis) const {
     const bool cubic = geometry_.mode == mode::bicubic;
-    if (geometry_.antialias) return detail::antialias_table<T>(axis, geometry_.align_corners, cubic);
-    return cubic ? detail::cubic_table<T>(axis, geometry_.align_corners)
-                 : detail::linear_table<T>(axis, geometry_.align_corners);
+    if (geometry_.antialias) return detail::antialias_table<compute_type>(axis, geometry_.align_corners, cubic);
+    return cubic ? detail::cubic_table<compute_type>(axis, geometry_.align_corners)
+                 : detail::linear_table<compute_type>(axis, geometry_.align_corners);
   }
 
   // Work is split into (box, chunk of the outermost output axis) pieces of roughly
   // `exec.grain_elements` outputs, so that even N = C = 1 keeps every thread busy.
   void run(const tensor_view<const T>& input, const tensor_view<T>& output, const execution& exec) const {
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+      if (geometry_.mode != mode::nearest && geometry_.mode != mode::nearest_exact) {
+        fixed_point_.run(input, output, exec);
+        return;
+      }
+    }
     const int spatial = static_cast<int>(geometry_.axes.size());
     const int outer = 3 - spatial;
     const std::int64_t outer_extent = geometry_.axes[0].out;
@@ -120,6 +133,7 @@ class plan {
     const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
 
     const auto kernels = detail::kernels_for<std::conditional_t<is_floating, T, float>>(exec.isa);
+    const auto conversions = detail::conversions_for(exec.isa);
     detail::parallel_for(exec, threads, boxes * chunks_per_box, [&](std::int64_t task) {
       const std::int64_t which = task / chunks_per_box;
       const std::int64_t begin = (task % chunks_per_box) * per_chunk;
@@ -137,20 +151,52 @@ class plan {
       if (geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact) {
         detail::gather_box(src, dst, gather_indices_, outer, {begin, end});
       } else if constexpr (is_floating) {
-        thread_local detail::separable_scratch<T> scratch;
-        if (geometry_.mode == mode::area) {
-          detail::area_box(src, dst, area_windows_, spatial, outer, {begin, end}, scratch.first);
-        } else {
-          detail::resample_separable_chunk(kernels, src, dst, tables_, begin, end, scratch);
-        }
+        weigh_chunk(kernels, src, dst, begin, end);
+      } else if constexpr (is_half) {
+        // Widen the input slices this chunk reads, run the float passes, round the outputs.
+        thread_local detail::half_scratch staging;
+        const std::array<std::int64_t, 2> span = source_span(begin, end);
+        const detail::box<float> staged_src =
+            detail::shifted_dense_box(staging.input, src, outer, span[0], span[1] - span[0] + 1);
+        detail::widen_box(conversions, detail::slab_of(src, outer, span[0], span[1]), staging.input.data());
+        const detail::box<float> staged_dst = detail::shifted_dense_box(staging.output, dst, outer, begin, end - begin);
+        weigh_chunk(kernels, detail::box<const float>{staged_src.data, staged_src.extent, staged_src.stride}, staged_dst,
+                    begin, end);
+        detail::narrow_box(conversions, staging.output.data(), detail::slab_of(dst, outer, begin, end - 1));
       }
     });
   }
 
+  // The separable or area passes over outputs [begin, end) of the outermost axis of one box.
+  template <class U>
+  void weigh_chunk(const detail::kernel_set<U>& kernels, const detail::box<const U>& src, const detail::box<U>& dst,
+                   std::int64_t begin, std::int64_t end) const {
+    thread_local detail::separable_scratch<U> scratch;
+    const int spatial = static_cast<int>(geometry_.axes.size());
+    if (geometry_.mode == mode::area) {
+      detail::area_box(src, dst, area_windows_, spatial, 3 - spatial, {begin, end}, scratch.first);
+    } else {
+      detail::resample_separable_chunk(kernels, src, dst, tables_, begin, end, scratch);
+    }
+  }
+
+  // The input slices [first, last] of the outermost axis that outputs [begin, end) read.
+  std::array<std::int64_t, 2> source_span(std::int64_t begin, std::int64_t end) const {
+    if (geometry_.mode != mode::area) return detail::source_span(tables_[0], begin, end);
+    const detail::area_windows& windows = area_windows_[3 - geometry_.axes.size()];
+    std::int64_t first = windows.start[begin], last = windows.end[begin] - 1;
+    for (std::int64_t o = begin; o < end; ++o) {
+      first = std::min(first, windows.start[o]);
+      last = std::max(last, windows.end[o] - 1);
+    }
+    return {first, last};
+  }
+
   detail::geometry geometry_;
-  std::vector<detail::axis_table<T>> tables_;                // separable modes, outermost axis first
+  std::vector<detail::axis_table<compute_type>> tables_;                // separable modes, outermost axis first
   std::array<std::vector<std::int64_t>, 3> gather_indices_;  // nearest modes, box axes D, H, W
   std::array<detail::area_windows, 3> area_windows_;         // area, box axes D, H, W
+  detail::fixed_point_plan fixed_point_;                     // uint8 modes that weigh several inputs
 };
 
 }  // namespace resample

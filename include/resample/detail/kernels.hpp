@@ -11,6 +11,7 @@
 #include "../error.hpp"
 #include "../instruction_set.hpp"
 #include "config.hpp"
+#include "half_bits.hpp"
 
 #if defined(RESAMPLE_X86_DISPATCH)
 #include <immintrin.h>
@@ -32,10 +33,10 @@ RESAMPLE_BEGIN_EXACT_MATH
 #undef RESAMPLE_ISA_LEVEL
 
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx2,f16c"))), apply_to = function)
 #else
 #pragma GCC push_options
-#pragma GCC target("avx2")
+#pragma GCC target("avx2,f16c")
 // Passing 32-byte vectors between these inline functions is internal to the library.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -76,6 +77,34 @@ kernel_set<T> kernels_for(instruction_set isa) {
   if (isa == instruction_set::sse2) return {&sse2::weighted_run_contiguous<T>, &sse2::packed_rows<T>};
 #endif
   return {&portable::weighted_run_contiguous<T>, &portable::packed_rows<T>};
+}
+
+}  // namespace resample::detail
+
+namespace resample::detail {
+
+/// 16-bit float <-> float conversion loops of one instruction set.
+struct conversion_set {
+  void (*widen_float16)(const std::uint16_t*, float*, std::int64_t);
+  void (*narrow_float16)(const float*, std::uint16_t*, std::int64_t);
+  void (*widen_bfloat16)(const std::uint16_t*, float*, std::int64_t);
+  void (*narrow_bfloat16)(const float*, std::uint16_t*, std::int64_t);
+};
+
+inline conversion_set conversions_for(instruction_set isa) {
+  if (!is_supported(isa)) {
+    throw error(error_code::unsupported, "the requested instruction set is not supported by this build or CPU");
+  }
+#if defined(RESAMPLE_X86_DISPATCH)
+  if (isa == instruction_set::best) isa = is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
+  if (isa == instruction_set::avx2) {
+    return {&avx2::widen_float16, &avx2::narrow_float16, &avx2::widen_bfloat16, &avx2::narrow_bfloat16};
+  }
+  if (isa == instruction_set::sse2) {
+    return {&sse2::widen_float16, &sse2::narrow_float16, &sse2::widen_bfloat16, &sse2::narrow_bfloat16};
+  }
+#endif
+  return {&portable::widen_float16, &portable::narrow_float16, &portable::widen_bfloat16, &portable::narrow_bfloat16};
 }
 
 }  // namespace resample::detail

@@ -130,4 +130,88 @@ void packed_rows(const T* base, T* out, std::int64_t packed_width, const std::in
   }
 }
 
+/// 16-bit floats <-> float over n contiguous values, with the rounding of half_bits.hpp.
+/// AVX2 builds use F16C for float16 and integer lanes for bfloat16; the tails and the portable
+/// set call the scalar conversions, which give the same bits.
+inline void widen_float16(const std::uint16_t* in, float* out, std::int64_t n) {
+  std::int64_t i = 0;
+#if RESAMPLE_ISA_LEVEL == 2
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i))));
+  }
+#endif
+  for (; i < n; ++i) out[i] = float16_bits_to_float(in[i]);
+}
+
+inline void narrow_float16(const float* in, std::uint16_t* out, std::int64_t n) {
+  std::int64_t i = 0;
+#if RESAMPLE_ISA_LEVEL == 2
+  for (; i + 8 <= n; i += 8) {
+    const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), h);
+  }
+#endif
+  for (; i < n; ++i) out[i] = float_to_float16_bits(in[i]);
+}
+
+inline void widen_bfloat16(const std::uint16_t* in, float* out, std::int64_t n) {
+  std::int64_t i = 0;
+#if RESAMPLE_ISA_LEVEL == 2
+  for (; i + 8 <= n; i += 8) {
+    const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i)));
+    _mm256_storeu_ps(out + i, _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16)));
+  }
+#elif RESAMPLE_ISA_LEVEL == 1
+  const __m128i zero = _mm_setzero_si128();
+  for (; i + 8 <= n; i += 8) {
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+    _mm_storeu_ps(out + i, _mm_castsi128_ps(_mm_unpacklo_epi16(zero, h)));
+    _mm_storeu_ps(out + i + 4, _mm_castsi128_ps(_mm_unpackhi_epi16(zero, h)));
+  }
+#endif
+  for (; i < n; ++i) out[i] = bfloat16_bits_to_float(in[i]);
+}
+
+#if RESAMPLE_ISA_LEVEL == 1
+/// float bits -> bfloat16 bits in the low half of each 32-bit lane (see float_to_bfloat16_bits).
+inline __m128i bfloat16_round(__m128i u) {
+  const __m128i magnitude = _mm_and_si128(u, _mm_set1_epi32(0x7FFFFFFF));
+  const __m128i nan = _mm_cmpgt_epi32(magnitude, _mm_set1_epi32(0x7F800000));
+  const __m128i odd = _mm_and_si128(_mm_srli_epi32(u, 16), _mm_set1_epi32(1));
+  const __m128i rounded = _mm_srli_epi32(_mm_add_epi32(_mm_add_epi32(u, _mm_set1_epi32(0x7FFF)), odd), 16);
+  const __m128i quiet = _mm_or_si128(_mm_srli_epi32(u, 16), _mm_set1_epi32(0x40));
+  const __m128i bits = _mm_or_si128(_mm_and_si128(nan, quiet), _mm_andnot_si128(nan, rounded));
+  return _mm_srai_epi32(_mm_slli_epi32(bits, 16), 16);  // sign-extend so the signed pack keeps the bits
+}
+#elif RESAMPLE_ISA_LEVEL == 2
+inline __m256i bfloat16_round(__m256i u) {
+  const __m256i magnitude = _mm256_and_si256(u, _mm256_set1_epi32(0x7FFFFFFF));
+  const __m256i nan = _mm256_cmpgt_epi32(magnitude, _mm256_set1_epi32(0x7F800000));
+  const __m256i odd = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+  const __m256i rounded = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), odd), 16);
+  const __m256i quiet = _mm256_or_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(0x40));
+  return _mm256_blendv_epi8(rounded, quiet, nan);
+}
+#endif
+
+inline void narrow_bfloat16(const float* in, std::uint16_t* out, std::int64_t n) {
+  std::int64_t i = 0;
+#if RESAMPLE_ISA_LEVEL == 2
+  for (; i + 16 <= n; i += 16) {
+    const __m256i a = bfloat16_round(_mm256_castps_si256(_mm256_loadu_ps(in + i)));
+    const __m256i b = bfloat16_round(_mm256_castps_si256(_mm256_loadu_ps(in + i + 8)));
+    // The pack works within 128-bit lanes; the permute puts the four quarters back in order.
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), packed);
+  }
+#elif RESAMPLE_ISA_LEVEL == 1
+  for (; i + 8 <= n; i += 8) {
+    const __m128i a = bfloat16_round(_mm_castps_si128(_mm_loadu_ps(in + i)));
+    const __m128i b = bfloat16_round(_mm_castps_si128(_mm_loadu_ps(in + i + 4)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_packs_epi32(a, b));
+  }
+#endif
+  for (; i < n; ++i) out[i] = float_to_bfloat16_bits(in[i]);
+}
+
 }  // namespace resample::detail::RESAMPLE_ISA_NAMESPACE

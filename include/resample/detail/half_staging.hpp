@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// float16 and bfloat16 run on the float kernels: a chunk's input slices are widened into a
+// dense float box, the float passes run on it, and the chunk's outputs are rounded back. The
+// staging buffers are per chunk, so they stay in cache and the 16-bit tensors are read and
+// written once.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "../half.hpp"
+#include "box.hpp"
+#include "kernels.hpp"
+
+namespace resample::detail {
+
+/// A box's (d, h) rows are single runs of W * K values when the box is dense along them.
+template <class T>
+bool rows_are_runs(const box<T>& b) {
+  return b.dense_rows() || (b.extent[3] == 1 && b.stride[2] == 1);
+}
+
+/// Copies `src` (any strides) into the dense float box `out` of the same extents.
+template <class S>
+void widen_box(const conversion_set& convert, const box<const S>& src, float* out) {
+  constexpr bool is_float16 = half_format_of<S> == half_format::float16;
+  const auto widen = is_float16 ? convert.widen_float16 : convert.widen_bfloat16;
+  const std::int64_t run = src.extent[2] * src.extent[3];
+  const bool runs = rows_are_runs(src);
+  for (std::int64_t d = 0; d < src.extent[0]; ++d) {
+    for (std::int64_t h = 0; h < src.extent[1]; ++h, out += run) {
+      const S* row = src.at(d, h, 0);
+      if (runs) {
+        widen(reinterpret_cast<const std::uint16_t*>(row), out, run);
+        continue;
+      }
+      for (std::int64_t w = 0; w < src.extent[2]; ++w) {
+        for (std::int64_t k = 0; k < src.extent[3]; ++k) {
+          std::uint16_t bits;
+          std::memcpy(&bits, row + w * src.stride[2] + k * src.stride[3], sizeof bits);
+          widen(&bits, out + w * src.extent[3] + k, 1);
+        }
+      }
+    }
+  }
+}
+
+/// Rounds the dense float box `in` into `dst` (any strides) of the same extents.
+template <class S>
+void narrow_box(const conversion_set& convert, const float* in, const box<S>& dst) {
+  constexpr bool is_float16 = half_format_of<S> == half_format::float16;
+  const auto narrow = is_float16 ? convert.narrow_float16 : convert.narrow_bfloat16;
+  const std::int64_t run = dst.extent[2] * dst.extent[3];
+  const bool runs = rows_are_runs(dst);
+  for (std::int64_t d = 0; d < dst.extent[0]; ++d) {
+    for (std::int64_t h = 0; h < dst.extent[1]; ++h, in += run) {
+      S* row = dst.at(d, h, 0);
+      if (runs) {
+        narrow(in, reinterpret_cast<std::uint16_t*>(row), run);
+        continue;
+      }
+      for (std::int64_t w = 0; w < dst.extent[2]; ++w) {
+        for (std::int64_t k = 0; k < dst.extent[3]; ++k) {
+          std::uint16_t bits;
+          narrow(in + w * dst.extent[3] + k, &bits, 1);
+          std::memcpy(static_cast<void*>(row + w * dst.stride[2] + k * dst.stride[3]), &bits, sizeof bits);
+        }
+      }
+    }
+  }
+}
+
+/// Slices [first, last] of box axis `axis` of `b`.
+template <class T>
+box<T> slab_of(const box<T>& b, int axis, std::int64_t first, std::int64_t last) {
+  box<T> slab = b;
+  slab.data = b.data + first * b.stride[axis];
+  slab.extent[axis] = last - first + 1;
+  return slab;
+}
+
+/// A dense float box with the extents of `like` except `count` slices along `axis`, addressed
+/// so that slice `first` of the original box is its first slice: kernels index it as they
+/// index the original. Only slices [first, first + count) may be touched.
+template <class T>
+box<float> shifted_dense_box(std::vector<float>& buffer, const box<T>& like, int axis, std::int64_t first,
+                             std::int64_t count) {
+  std::array<std::int64_t, 4> extent = like.extent;
+  extent[axis] = count;
+  buffer.resize(static_cast<std::size_t>(extent[0] * extent[1] * extent[2] * extent[3]));
+  box<float> b = contiguous_box(buffer.data(), extent);
+  b.extent[axis] = like.extent[axis];
+  b.data -= first * b.stride[axis];
+  return b;
+}
+
+/// The staging buffers of one thread.
+struct half_scratch {
+  std::vector<float> input;
+  std::vector<float> output;
+};
+
+}  // namespace resample::detail
