@@ -71,6 +71,7 @@ class plan {
         tables_.push_back(separable_table(axis));
       }
     }
+    if (!tables_.empty()) tables_.back().permute();  // the W pass of planar rows
   }
 
   const dims& input_shape() const noexcept { return geometry_.input_shape; }

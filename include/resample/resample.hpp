@@ -10,6 +10,7 @@
 
 #include "backward.hpp"
 #include "error.hpp"
+#include "half.hpp"
 #include "instruction_set.hpp"
 #include "interpolate.hpp"
 #include "options.hpp"

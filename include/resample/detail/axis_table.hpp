@@ -11,6 +11,7 @@
 
 #include "config.hpp"
 #include "geometry.hpp"
+#include "permuted_taps.hpp"
 #include "source_index.hpp"
 
 RESAMPLE_BEGIN_EXACT_MATH
@@ -38,6 +39,13 @@ struct axis_table {
   /// Set by finish(): the lowest and highest source index each output reads.
   std::vector<std::int64_t> lowest;
   std::vector<std::int64_t> highest;
+  /// Set by finish(): consecutive outputs read every source index between the lowest and the
+  /// highest, so a chunk needs all the slices of its span.
+  bool gapless = false;
+  /// Built by permute() for the innermost axis: the block tables of the permuting W pass.
+  permuted_taps<T> permuted;
+
+  void permute() { permuted = permute_taps(in, out, width, index.data(), weight.data(), count.data()); }
 
   /// Derives the summary fields once the taps are filled in.
   void finish() {
@@ -54,6 +62,10 @@ struct axis_table {
     for (std::int64_t o = 1; o < out; ++o) {
       monotone = monotone && count[o] > 0 && lowest[o] >= lowest[o - 1] && highest[o] >= highest[o - 1];
     }
+    // Every table's outputs read runs of consecutive indices; monotone runs that overlap or
+    // touch leave no source index of a span unread. A hint only: either way is correct.
+    gapless = monotone && out > 0 && count[0] > 0;
+    for (std::int64_t o = 1; gapless && o < out; ++o) gapless = lowest[o] <= highest[o - 1] + 1;
   }
 
   std::int64_t* indices(std::int64_t o) { return index.data() + o * width; }

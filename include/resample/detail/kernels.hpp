@@ -7,11 +7,13 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "../error.hpp"
 #include "../instruction_set.hpp"
 #include "config.hpp"
 #include "half_bits.hpp"
+#include "permuted_taps.hpp"
 
 #if defined(RESAMPLE_X86_DISPATCH)
 #include <immintrin.h>
@@ -64,6 +66,8 @@ struct kernel_set {
   void (*weighted_run)(T*, const T*, std::int64_t, const std::int64_t*, const T*, int, std::int64_t);
   void (*packed_rows)(const T*, T*, std::int64_t, const std::int64_t*, const T*, const int*, int, bool, std::int64_t,
                       std::int64_t);
+  /// The W pass of a planar row by lane permutations; null where the set has no permute.
+  void (*permuted_row)(const T*, T*, const permuted_taps<T>&);
 };
 
 template <class T>
@@ -73,10 +77,12 @@ kernel_set<T> kernels_for(instruction_set isa) {
   }
 #if defined(RESAMPLE_X86_DISPATCH)
   if (isa == instruction_set::best) isa = is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
-  if (isa == instruction_set::avx2) return {&avx2::weighted_run_contiguous<T>, &avx2::packed_rows<T>};
-  if (isa == instruction_set::sse2) return {&sse2::weighted_run_contiguous<T>, &sse2::packed_rows<T>};
+  if (isa == instruction_set::avx2) {
+    return {&avx2::weighted_run_contiguous<T>, &avx2::packed_rows<T>, &avx2::permuted_row<T>};
+  }
+  if (isa == instruction_set::sse2) return {&sse2::weighted_run_contiguous<T>, &sse2::packed_rows<T>, nullptr};
 #endif
-  return {&portable::weighted_run_contiguous<T>, &portable::packed_rows<T>};
+  return {&portable::weighted_run_contiguous<T>, &portable::packed_rows<T>, nullptr};
 }
 
 }  // namespace resample::detail

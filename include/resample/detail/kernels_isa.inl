@@ -130,6 +130,89 @@ void packed_rows(const T* base, T* out, std::int64_t packed_width, const std::in
   }
 }
 
+#if RESAMPLE_ISA_LEVEL == 2
+inline __m256 load_bits(const float* p) { return _mm256_loadu_ps(p); }
+inline __m256 load_bits(const double* p) { return _mm256_castpd_ps(_mm256_loadu_pd(p)); }
+template <class T>
+vec<T> from_bits(__m256 bits) {
+  if constexpr (std::is_same_v<T, float>) {
+    return {bits};
+  } else {
+    return {_mm256_castps_pd(bits)};
+  }
+}
+template <class T>
+__m256 to_bits(vec<T> v) {
+  if constexpr (std::is_same_v<T, float>) {
+    return v.value;
+  } else {
+    return _mm256_castpd_ps(v.value);
+  }
+}
+
+/// The W pass of one planar row over whole blocks of outputs (see permuted_taps.hpp).
+/// FixedTaps > 0 unrolls; TwoLoads and Full select the table's variant once per row.
+template <class T, int FixedTaps, bool TwoLoads, bool Full>
+void permuted_blocks(const T* row, T* out, const permuted_taps<T>& p) {
+  using V = vec<T>;
+  constexpr int lanes = permuted_taps<T>::lanes;
+  const int width = p.width;
+  const int taps = FixedTaps > 0 ? FixedTaps : width;
+  const std::int64_t* base = p.base.data();
+  const std::int32_t* control = p.control.data();
+  const std::int32_t* from_second = p.from_second.data();
+  const std::int32_t* active = p.active.data();
+  const T* weight = p.weight.data();
+  for (std::int64_t b = 0; b < p.blocks; ++b) {
+    const std::int64_t first = b * width;
+    V acc{};
+    for (int j = 0; j < taps; ++j) {
+      const std::int64_t slot = first + j;
+      const T* source = row + base[slot];
+      const __m256i lane = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(control + slot * 8));
+      __m256 x = _mm256_permutevar8x32_ps(load_bits(source), lane);
+      if constexpr (TwoLoads) {
+        const __m256 y = _mm256_permutevar8x32_ps(load_bits(source + lanes), lane);
+        const __m256 second = _mm256_loadu_ps(reinterpret_cast<const float*>(from_second + slot * 8));
+        x = _mm256_blendv_ps(x, y, second);
+      }
+      const V term = V::mul(from_bits<T>(x), V::load(weight + slot * lanes));
+      if (j == 0) {
+        acc = term;
+      } else if constexpr (Full) {
+        acc = V::add(acc, term);
+      } else {
+        // Outputs with fewer taps keep their sum: adding x*0 could turn -0 into +0 or leak NaN.
+        const __m256 used = _mm256_loadu_ps(reinterpret_cast<const float*>(active + slot * 8));
+        acc = from_bits<T>(_mm256_blendv_ps(to_bits(acc), to_bits(V::add(acc, term)), used));
+      }
+    }
+    acc.store(out + b * lanes);
+  }
+}
+
+template <class T, int FixedTaps>
+void permuted_blocks_of(const T* row, T* out, const permuted_taps<T>& p) {
+  if (p.two_loads) {
+    p.full ? permuted_blocks<T, FixedTaps, true, true>(row, out, p) : permuted_blocks<T, FixedTaps, true, false>(row, out, p);
+  } else {
+    p.full ? permuted_blocks<T, FixedTaps, false, true>(row, out, p)
+           : permuted_blocks<T, FixedTaps, false, false>(row, out, p);
+  }
+}
+
+template <class T>
+void permuted_row(const T* row, T* out, const permuted_taps<T>& p) {
+  if (p.full && p.width == 2) {
+    permuted_blocks_of<T, 2>(row, out, p);
+  } else if (p.full && p.width == 4) {
+    permuted_blocks_of<T, 4>(row, out, p);
+  } else {
+    permuted_blocks_of<T, 0>(row, out, p);
+  }
+}
+#endif
+
 /// 16-bit floats <-> float over n contiguous values, with the rounding of half_bits.hpp.
 /// AVX2 builds use F16C for float16 and integer lanes for bfloat16; the tails and the portable
 /// set call the scalar conversions, which give the same bits.

@@ -130,6 +130,19 @@ void resample_rows(const kernel_set<T>& kernels, const box<const T>& src, const 
     return dst.at(r / src.extent[1], r % src.extent[1], 0);
   };
   std::int64_t r = 0;
+  const permuted_taps<T>& permuted = table.permuted;
+  if (channels == 1 && sw == 1 && dw == 1 && kernels.permuted_row && permuted.blocks > 0 && range.begin == 0 &&
+      range.end == table.out) {
+    // Whole registers of outputs by lane permutations; the few outputs past the last block by the scalar row.
+    const output_range tail{permuted.blocks * permuted_taps<T>::lanes, range.end, range.source_shift};
+    for (; r < rows; ++r) {
+      const T* row = source_row(r) - range.source_shift * sw;
+      T* out = target_row(r);
+      kernels.permuted_row(row, out, permuted);
+      resample_planar_row(row, out + tail.begin, table, tail, table.full_width);
+    }
+    return;
+  }
   if (channels == 1 && sw == 1 && dw == 1 && rows >= L) {
     // Pack only the input columns these outputs read.
     const auto span = source_span(table, range.begin, range.end);
@@ -274,7 +287,7 @@ void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& 
     if (axis == 2) {
       // Downscaling in H reads only some input rows: run the W pass on just those.
       const std::vector<std::int64_t>* only_rows = nullptr;
-      if (spatial == 2 && !last) {
+      if (spatial == 2 && !last && !tables[0].gapless) {
         needed_rows(tables[0], begin, end, span[0], scratch.rows, scratch.marks);
         if (static_cast<std::int64_t>(scratch.rows.size()) < current.extent[1]) only_rows = &scratch.rows;
       }
