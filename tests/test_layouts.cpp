@@ -279,7 +279,8 @@ std::vector<shape_case> shape_cases(int rank, std::mt19937& rng) {
              {{3, 4, 6, 5}, {3, 11}, {}},
              {{2, 3, 8, 9}, {}, {0.6, 1.7}},
              {{2, 3, 1, 6}, {3, 1}, {}},
-             {{1, 11, 5, 13}, {3, 20}, {}}};
+             {{1, 11, 5, 13}, {3, 20}, {}},
+             {{1, 19, 4, 6}, {9, 11}, {}}};  // upscaled rows and vector-plus-tail channels
       break;
     default:
       all = {{{1, 1, 3, 4, 5}, {5, 3, 7}, {}},

@@ -130,6 +130,42 @@ void packed_rows(const T* base, T* out, std::int64_t packed_width, const std::in
   }
 }
 
+/// Output rows of a 2-tap by 2-tap resampling of channel vectors (channels-last bilinear):
+/// pixel o is (a[i0]*w0 + a[i1]*w1)*h0 + (b[i0]*w0 + b[i1]*w1)*h1 per channel, with a and b the
+/// two input rows: the W pass then the H pass, in their order and precision, without storing
+/// the W-resampled rows. `rows` (1 or 2) output rows read the same input rows, each with its
+/// own H weights `h[2*r]`, `h[2*r+1]`: the W sums are shared.
+template <class T>
+void bilinear_channels_rows(T* const* out, int rows, const T* a, const T* b, const T* h, const std::int64_t* index,
+                            const T* weight, std::int64_t pixels, std::int64_t channels) {
+  using V = vec<T>;
+  const V h00 = V::broadcast(h[0]), h01 = V::broadcast(h[1]);
+  const V h10 = V::broadcast(rows > 1 ? h[2] : h[0]), h11 = V::broadcast(rows > 1 ? h[3] : h[1]);
+  for (std::int64_t o = 0; o < pixels; ++o) {
+    const T* a0 = a + index[2 * o] * channels;
+    const T* a1 = a + index[2 * o + 1] * channels;
+    const T* b0 = b + index[2 * o] * channels;
+    const T* b1 = b + index[2 * o + 1] * channels;
+    const T w0 = weight[2 * o], w1 = weight[2 * o + 1];
+    const V vw0 = V::broadcast(w0), vw1 = V::broadcast(w1);
+    T* first = out[0] + o * channels;
+    T* second = rows > 1 ? out[1] + o * channels : nullptr;
+    std::int64_t c = 0;
+    for (; c + V::lanes <= channels; c += V::lanes) {
+      const V r0 = V::add(V::mul(V::load(a0 + c), vw0), V::mul(V::load(a1 + c), vw1));
+      const V r1 = V::add(V::mul(V::load(b0 + c), vw0), V::mul(V::load(b1 + c), vw1));
+      V::add(V::mul(r0, h00), V::mul(r1, h01)).store(first + c);
+      if (second) V::add(V::mul(r0, h10), V::mul(r1, h11)).store(second + c);
+    }
+    for (; c < channels; ++c) {
+      const T r0 = a0[c] * w0 + a1[c] * w1;
+      const T r1 = b0[c] * w0 + b1[c] * w1;
+      first[c] = r0 * h[0] + r1 * h[1];
+      if (second) second[c] = r0 * h[2] + r1 * h[3];
+    }
+  }
+}
+
 #if RESAMPLE_ISA_LEVEL == 2
 inline __m256 load_bits(const float* p) { return _mm256_loadu_ps(p); }
 inline __m256 load_bits(const double* p) { return _mm256_castpd_ps(_mm256_loadu_pd(p)); }

@@ -245,6 +245,25 @@ void resample_packed_streaming(const kernel_set<T>& kernels, const box<const T>&
   }
 }
 
+/// 2-D resampling of a box with packed channels by 2-tap tables on both axes (bilinear), in one
+/// pass: each output pixel combines its four input pixels as the W pass then the H pass would.
+/// Needs dense rows; cheaper than streaming W-resampled rows through memory.
+template <class T>
+void resample_packed_bilinear(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
+                              const axis_table<T>& h_table, const axis_table<T>& w_table, std::int64_t begin,
+                              std::int64_t end) {
+  for (std::int64_t o = begin; o < end;) {
+    const std::int64_t* rows = h_table.indices(o);
+    // Upscaling gives runs of output rows that read the same two input rows: pair them up.
+    const bool pair = o + 1 < end && h_table.indices(o + 1)[0] == rows[0] && h_table.indices(o + 1)[1] == rows[1];
+    T* const targets[2] = {dst.at(0, o, 0), pair ? dst.at(0, o + 1, 0) : nullptr};
+    kernels.bilinear_channels_rows(targets, pair ? 2 : 1, src.at(0, rows[0], 0), src.at(0, rows[1], 0),
+                                   h_table.weights(o), w_table.index.data(), w_table.weight.data(), w_table.out,
+                                   src.extent[3]);
+    o += pair ? 2 : 1;
+  }
+}
+
 /// Resamples outputs [begin, end) of the outermost resampled axis of one box. `tables` holds
 /// one table per spatial axis, outermost first, for the last tables.size() spatial axes of the
 /// box; `dst` is the whole output box.
@@ -253,6 +272,12 @@ void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& 
                               std::int64_t begin, std::int64_t end, separable_scratch<T>& scratch) {
   const int spatial = static_cast<int>(tables.size());
   const int outer = 3 - spatial;  // box axis of the outermost resampled axis
+  const auto two_taps = [](const axis_table<T>& t) { return t.full_width && t.width == 2; };
+  if (spatial == 2 && src.extent[3] > 1 && two_taps(tables[0]) && two_taps(tables[1]) && src.dense_rows() &&
+      dst.dense_rows()) {
+    resample_packed_bilinear(kernels, src, dst, tables[0], tables[1], begin, end);
+    return;
+  }
   if (spatial == 2 && src.extent[3] > 1 && tables[0].monotone) {
     resample_packed_streaming(kernels, src, dst, tables[0], tables[1], begin, end, scratch);
     return;
