@@ -72,6 +72,15 @@ class plan {
       }
     }
     if (!tables_.empty()) tables_.back().permute();  // the W pass of planar rows
+    if constexpr (is_floating) {
+      if (gathers) {
+        const std::vector<std::int64_t>& w_index = gather_indices_[2];
+        const std::vector<T> ones(w_index.size(), T(1));
+        const std::vector<int> one_tap(w_index.size(), 1);
+        gather_permuted_ = detail::permute_taps(geometry_.axes.back().in, geometry_.axes.back().out, 1, w_index.data(),
+                                                ones.data(), one_tap.data());
+      }
+    }
   }
 
   const dims& input_shape() const noexcept { return geometry_.input_shape; }
@@ -150,7 +159,12 @@ class plan {
                                  : rows_are_channels ? detail::channel_rows_of(output, n, c, count)
                                                      : detail::plane_of(output, n, c);
       if (geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact) {
-        detail::gather_box(src, dst, gather_indices_, outer, {begin, end});
+        if constexpr (is_floating) {
+          detail::gather_box(src, dst, gather_indices_, outer, {begin, end},
+                             detail::permuted_gather<T>{kernels.permuted_copy, &gather_permuted_});
+        } else {
+          detail::gather_box(src, dst, gather_indices_, outer, {begin, end});
+        }
       } else if constexpr (is_floating) {
         weigh_chunk(kernels, src, dst, begin, end);
       } else if constexpr (is_half) {
@@ -196,6 +210,7 @@ class plan {
   detail::geometry geometry_;
   std::vector<detail::axis_table<compute_type>> tables_;                // separable modes, outermost axis first
   std::array<std::vector<std::int64_t>, 3> gather_indices_;  // nearest modes, box axes D, H, W
+  detail::permuted_taps<compute_type> gather_permuted_;      // nearest modes, W of planar rows
   std::array<detail::area_windows, 3> area_windows_;         // area, box axes D, H, W
   detail::fixed_point_plan fixed_point_;                     // uint8 modes that weigh several inputs
 };

@@ -3,21 +3,31 @@
 // (axis_table.hpp) differ between the modes. No arithmetic touches the values.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
 #include "box.hpp"
+#include "permuted_taps.hpp"
 
 namespace resample::detail {
+
+/// A W pass that copies whole blocks of a planar row by lane permutations (from the kernel set
+/// of float or double), with the table it runs on.
+template <class T>
+struct permuted_gather {
+  void (*copy)(const T*, T*, const permuted_taps<T>&, std::int64_t, std::int64_t) = nullptr;
+  const permuted_taps<T>* table = nullptr;
+};
 
 /// `indices[a]` maps output to input positions along box axis a (D, H, W). Only outputs whose
 /// index along box axis `outer` lies in `outer_range` are written. Packed channels (K) are
 /// copied as whole vectors.
 template <class T>
 void gather_box(const box<const T>& src, const box<T>& dst, const std::array<std::vector<std::int64_t>, 3>& indices,
-                int outer, std::array<std::int64_t, 2> outer_range) {
+                int outer, std::array<std::int64_t, 2> outer_range, const permuted_gather<T>& permuted = {}) {
   std::array<std::array<std::int64_t, 2>, 3> range{{{0, dst.extent[0]}, {0, dst.extent[1]}, {0, dst.extent[2]}}};
   range[outer] = outer_range;
   const std::vector<std::int64_t>& iw = indices[2];
@@ -42,7 +52,17 @@ void gather_box(const box<const T>& src, const box<T>& dst, const std::array<std
       previous_source = row;
       previous_out = out;
       if (channels == 1 && sw == 1 && dw == 1) {
-        for (std::int64_t w = w_begin; w < w_end; ++w) out[w] = row[iw[w]];
+        // Whole blocks of the range by permutations, the outputs around them one by one.
+        constexpr std::int64_t lanes = permuted_taps<T>::lanes;
+        const std::int64_t first_block = (w_begin + lanes - 1) / lanes;
+        const std::int64_t end_block = permuted.copy ? std::min(w_end / lanes, permuted.table->blocks) : 0;
+        std::int64_t w = w_begin;
+        if (first_block < end_block) {
+          for (; w < first_block * lanes; ++w) out[w] = row[iw[w]];
+          permuted.copy(row, out, *permuted.table, first_block, end_block);
+          w = end_block * lanes;
+        }
+        for (; w < w_end; ++w) out[w] = row[iw[w]];
       } else if (channels == 1) {
         for (std::int64_t w = w_begin; w < w_end; ++w) out[w * dw] = row[iw[w] * sw];
       } else if (packed_copy) {

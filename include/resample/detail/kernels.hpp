@@ -68,6 +68,8 @@ struct kernel_set {
                       std::int64_t);
   /// The W pass of a planar row by lane permutations; null where the set has no permute.
   void (*permuted_row)(const T*, T*, const permuted_taps<T>&);
+  /// The nearest W pass of a planar row by lane permutations; null where the set has no permute.
+  void (*permuted_copy)(const T*, T*, const permuted_taps<T>&, std::int64_t, std::int64_t);
   void (*bilinear_channels_rows)(T* const*, int, const T*, const T*, const T*, const std::int64_t*, const T*,
                                  std::int64_t, std::int64_t);
 };
@@ -80,14 +82,15 @@ kernel_set<T> kernels_for(instruction_set isa) {
 #if defined(RESAMPLE_X86_DISPATCH)
   if (isa == instruction_set::best) isa = is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
   if (isa == instruction_set::avx2) {
-    return {&avx2::weighted_run_contiguous<T>, &avx2::packed_rows<T>, &avx2::permuted_row<T>,
+    return {&avx2::weighted_run_contiguous<T>, &avx2::packed_rows<T>, &avx2::permuted_row<T>, &avx2::permuted_copy<T>,
             &avx2::bilinear_channels_rows<T>};
   }
   if (isa == instruction_set::sse2) {
-    return {&sse2::weighted_run_contiguous<T>, &sse2::packed_rows<T>, nullptr, &sse2::bilinear_channels_rows<T>};
+    return {&sse2::weighted_run_contiguous<T>, &sse2::packed_rows<T>, nullptr, nullptr,
+            &sse2::bilinear_channels_rows<T>};
   }
 #endif
-  return {&portable::weighted_run_contiguous<T>, &portable::packed_rows<T>, nullptr,
+  return {&portable::weighted_run_contiguous<T>, &portable::packed_rows<T>, nullptr, nullptr,
           &portable::bilinear_channels_rows<T>};
 }
 

@@ -237,6 +237,24 @@ void permuted_blocks_of(const T* row, T* out, const permuted_taps<T>& p) {
   }
 }
 
+/// The nearest-neighbour W pass of one planar row over blocks [first_block, end_block) (out is
+/// the whole output row): the permuted loads are
+/// stored as they are, so every bit pattern (signalling NaNs included) is copied unchanged.
+template <class T>
+void permuted_copy(const T* row, T* out, const permuted_taps<T>& p, std::int64_t first_block, std::int64_t end_block) {
+  constexpr int lanes = permuted_taps<T>::lanes;
+  for (std::int64_t b = first_block; b < end_block; ++b) {
+    const T* source = row + p.base[b];
+    const __m256i lane = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.control.data() + b * 8));
+    __m256 x = _mm256_permutevar8x32_ps(load_bits(source), lane);
+    if (p.two_loads) {
+      const __m256 y = _mm256_permutevar8x32_ps(load_bits(source + lanes), lane);
+      x = _mm256_blendv_ps(x, y, _mm256_loadu_ps(reinterpret_cast<const float*>(p.from_second.data() + b * 8)));
+    }
+    _mm256_storeu_ps(reinterpret_cast<float*>(out + b * lanes), x);
+  }
+}
+
 template <class T>
 void permuted_row(const T* row, T* out, const permuted_taps<T>& p) {
   if (p.full && p.width == 2) {
