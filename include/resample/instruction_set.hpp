@@ -7,7 +7,22 @@
 #define RESAMPLE_X86_DISPATCH 1
 #endif
 
+#if defined(RESAMPLE_X86_DISPATCH)
+#include <cpuid.h>
+#endif
+
 namespace resample {
+
+namespace detail {
+#if defined(RESAMPLE_X86_DISPATCH)
+/// F16C (CPUID leaf 1, ECX bit 29): asked directly, as not every compiler's
+/// __builtin_cpu_supports knows the name.
+inline bool cpu_has_f16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & (1u << 29)) != 0;
+}
+#endif
+}  // namespace detail
 
 /// Which compiled variant of the vector loops runs (execution::isa). `best` picks the widest
 /// the CPU supports; the others exist to compare variants and must be supported by the CPU.
@@ -23,8 +38,8 @@ inline bool is_supported(instruction_set isa) {
     case instruction_set::sse2:
       return true;
     case instruction_set::avx2:
-      // The AVX2 set also converts float16 with F16C, which every AVX2 CPU has.
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
+      // The AVX2 set also converts float16 with F16C (present on AVX2 CPUs in practice).
+      return __builtin_cpu_supports("avx2") && detail::cpu_has_f16c();
 #else
     default:
       return false;

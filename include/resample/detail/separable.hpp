@@ -245,6 +245,57 @@ void resample_packed_streaming(const kernel_set<T>& kernels, const box<const T>&
   }
 }
 
+/// 3-D resampling streamed along D: output slices are made in order, each from W- and
+/// H-resampled input slices kept in a small ring, so every input slice is resampled once per
+/// chunk and the intermediates stay in cache. Needs a monotone D table.
+template <class T>
+void resample_volume_streaming(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
+                               const std::vector<axis_table<T>>& tables, std::int64_t begin, std::int64_t end,
+                               separable_scratch<T>& scratch) {
+  const axis_table<T>& d_table = tables[0];
+  const axis_table<T>& h_table = tables[1];
+  const axis_table<T>& w_table = tables[2];
+  const std::int64_t channels = src.extent[3];
+  const std::int64_t row_length = w_table.out * channels;
+  const std::int64_t slice_length = h_table.out * row_length;
+  std::int64_t capacity = 1;
+  for (std::int64_t o = begin; o < end; ++o) capacity = std::max(capacity, d_table.highest[o] - d_table.lowest[o] + 1);
+  scratch.first.resize(static_cast<std::size_t>(capacity * slice_length));
+  scratch.second.resize(static_cast<std::size_t>(h_table.in * row_length));
+  T* ring = scratch.first.data();
+  const box<T> across = contiguous_box(scratch.second.data(), {1, h_table.in, w_table.out, channels});
+  scratch.slots.resize(static_cast<std::size_t>(d_table.width));
+  std::int64_t made = -1;  // highest input slice resampled so far
+  for (std::int64_t o = begin; o < end; ++o) {
+    for (std::int64_t r = std::max(made + 1, d_table.lowest[o]); r <= d_table.highest[o]; ++r) {
+      box<const T> slice = src;
+      slice.data = src.at(r, 0, 0);
+      slice.extent[0] = 1;
+      resample_rows(kernels, slice, across, w_table, output_range{0, w_table.out, 0}, scratch);
+      const box<T> slot = contiguous_box(ring + (r % capacity) * slice_length, {1, h_table.out, w_table.out, channels});
+      resample_lines(kernels, box<const T>{across.data, across.extent, across.stride}, slot, h_table, 1,
+                     output_range{0, h_table.out, 0});
+      made = r;
+    }
+    const std::int64_t* index = d_table.indices(o);
+    for (int j = 0; j < d_table.count[o]; ++j) scratch.slots[static_cast<std::size_t>(j)] = index[j] % capacity;
+    const bool whole_slice = dst.dense_rows() && dst.stride[1] == row_length;
+    for (std::int64_t h = 0; h < (whole_slice ? 1 : h_table.out); ++h) {
+      T* target = dst.at(o, h, 0);
+      const T* rows = ring + h * row_length;
+      if (dst.dense_rows()) {
+        kernels.weighted_run(target, rows, slice_length, scratch.slots.data(), d_table.weights(o), d_table.count[o],
+                             whole_slice ? slice_length : row_length);
+        continue;
+      }
+      for (std::int64_t w = 0; w < w_table.out; ++w) {
+        weighted_run(kernels, target + w * dst.stride[2], dst.stride[3], rows + w * channels, slice_length,
+                     scratch.slots.data(), d_table.weights(o), d_table.count[o], channels, 1);
+      }
+    }
+  }
+}
+
 /// 2-D resampling of a box with packed channels by 2-tap tables on both axes (bilinear), in one
 /// pass: each output pixel combines its four input pixels as the W pass then the H pass would.
 /// Needs dense rows; cheaper than streaming W-resampled rows through memory.
@@ -276,6 +327,10 @@ void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& 
   if (spatial == 2 && src.extent[3] > 1 && two_taps(tables[0]) && two_taps(tables[1]) && src.dense_rows() &&
       dst.dense_rows()) {
     resample_packed_bilinear(kernels, src, dst, tables[0], tables[1], begin, end);
+    return;
+  }
+  if (spatial == 3 && tables[0].monotone) {
+    resample_volume_streaming(kernels, src, dst, tables, begin, end, scratch);
     return;
   }
   if (spatial == 2 && src.extent[3] > 1 && tables[0].monotone) {
