@@ -56,7 +56,7 @@ using resample::mode;
 class aten_runner final : public runner {
  public:
   explicit aten_runner(const case_data& data) {
-    const c10::ScalarType type = data.spec.type == dtype::f64 ? at::kDouble : at::kFloat;
+    const c10::ScalarType type = data.spec.type == dtype::f64 ? at::kDouble : data.spec.type == dtype::u8 ? at::kByte : at::kFloat;
     const at::TensorOptions options = at::TensorOptions().dtype(type).device(at::kCPU);
     // ATen only reads the input; from_blob needs a mutable pointer all the same.
     input_ = at::from_blob(const_cast<unsigned char*>(data.input.bytes()), data.spec.input_shape,
@@ -246,7 +246,9 @@ class aten_backward_runner final : public runner {
 }  // namespace
 
 bool aten_supports(const bench_case& c) {
-  // Every mode F.interpolate accepts maps to an ATen kernel.
+  // Every mode F.interpolate accepts maps to an ATen kernel; PyTorch 1.13 has uint8 only for the
+  // nearest modes.
+  if (c.type == dtype::u8) return c.opts.mode == resample::mode::nearest || c.opts.mode == resample::mode::nearest_exact;
   return !c.input_shape.empty();
 }
 
@@ -260,7 +262,7 @@ runner_ptr make_aten_runner(const case_data& data) {
 
 bool aten_backward_supports(const bench_case& c) {
   // The 1-D area pool has no backward kernel of its own (autograd goes through the 2-D one).
-  return !c.input_shape.empty() && !(c.opts.mode == mode::area && c.input_shape.size() == 3);
+  return !c.input_shape.empty() && c.type != dtype::u8 && !(c.opts.mode == mode::area && c.input_shape.size() == 3);
 }
 
 runner_ptr make_aten_backward_runner(const case_data& data) {

@@ -3,6 +3,7 @@
 // and the JSON results are all derived. Ids are stable; add new cases at the end.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,7 +18,7 @@ enum class layout {
   channels_last,  ///< N, spatial..., C (torch.channels_last / channels_last_3d)
 };
 
-enum class dtype { f32, f64 };
+enum class dtype { f32, f64, u8 };
 
 struct bench_case {
   int id;
@@ -81,6 +82,20 @@ inline const std::vector<bench_case>& all_cases() {
        scaled(mode::bilinear, {2.0}), false},
       {16, "bilinear 1x3x32x32 to 64x64 (whole call)", {1, 3, 32, 32}, nchw, dtype::f32,
        sized(mode::bilinear, {64, 64}), true},
+      // uint8 images (no ATen column: PyTorch 1.13 has no uint8 for these modes); each is followed by
+      // the float32 path on the same shape and values.
+      {17, "uint8 bilinear antialias, channels-last 1x3x256x256 to 224x224", {1, 3, 256, 256}, cl, dtype::u8,
+       sized(mode::bilinear, {224, 224}, true), false},
+      {18, "float32 bilinear antialias, channels-last 1x3x256x256 to 224x224", {1, 3, 256, 256}, cl, dtype::f32,
+       sized(mode::bilinear, {224, 224}, true), false},
+      {19, "uint8 bicubic antialias, NCHW 1x3x712x712 to 224x224", {1, 3, 712, 712}, nchw, dtype::u8,
+       sized(mode::bicubic, {224, 224}, true), false},
+      {20, "float32 bicubic antialias, NCHW 1x3x712x712 to 224x224", {1, 3, 712, 712}, nchw, dtype::f32,
+       sized(mode::bicubic, {224, 224}, true), false},
+      {21, "uint8 bilinear x2, NCHW 1x3x600x400", {1, 3, 600, 400}, nchw, dtype::u8, scaled(mode::bilinear, {2.0}),
+       false},
+      {22, "float32 bilinear x2, NCHW 1x3x600x400", {1, 3, 600, 400}, nchw, dtype::f32, scaled(mode::bilinear, {2.0}),
+       false},
   };
   return table;
 }
@@ -91,7 +106,9 @@ inline resample::dims strides_for(const resample::dims& shape, layout memory) {
                                          : resample::contiguous_strides(shape);
 }
 
-inline std::size_t element_size(dtype t) { return t == dtype::f64 ? sizeof(double) : sizeof(float); }
+inline std::size_t element_size(dtype t) {
+  return t == dtype::f64 ? sizeof(double) : t == dtype::u8 ? sizeof(std::uint8_t) : sizeof(float);
+}
 
 /// Spatial scale factors as F.interpolate hands them to the ATen kernels: one per spatial axis
 /// when scale_factor is given and not recomputed, none otherwise.

@@ -83,7 +83,11 @@ struct case_data {
  private:
   void fill_uniform(aligned_buffer& buffer, std::int64_t n, unsigned seed) const {
     std::mt19937_64 engine(seed);
-    if (spec.type == dtype::f64) {
+    if (spec.type == dtype::u8) {
+      // The same values as the float32 case of the same shape would hold, in [0, 1), scaled to bytes.
+      std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+      for (std::int64_t i = 0; i < n; ++i) buffer.as<std::uint8_t>()[i] = static_cast<std::uint8_t>(uniform(engine) * 256.0f);
+    } else if (spec.type == dtype::f64) {
       std::uniform_real_distribution<double> uniform(0.0, 1.0);
       for (std::int64_t i = 0; i < n; ++i) buffer.as<double>()[i] = uniform(engine);
     } else {

@@ -44,6 +44,7 @@ const char* name_of(contender k) {
 
 bool available(const bench_case& c, contender k, direction d = direction::forward) {
   if (d == direction::backward) {
+    if (c.type == dtype::u8) return false;  // no gradients of integers
     if (k == contender::resample || k == contender::memcpy) return true;
 #if defined(RESAMPLE_BENCH_HAVE_ATEN)
     if (k == contender::aten) return aten_backward_supports(c);
@@ -201,6 +202,9 @@ agreement compare(const case_data& data, const void* ours, const void* reference
   if (data.spec.type == dtype::f64) {
     return compare(static_cast<const double*>(ours), static_cast<const double*>(reference), n);
   }
+  if (data.spec.type == dtype::u8) {
+    return compare(static_cast<const std::uint8_t*>(ours), static_cast<const std::uint8_t*>(reference), n);
+  }
   return compare(static_cast<const float*>(ours), static_cast<const float*>(reference), n);
 }
 
@@ -227,7 +231,7 @@ void check(int most_threads) {
   std::printf("Check: resample vs ATen (tolerance %.0e, relative to max(|ATen|, 1))\n", check_tolerance);
   for (const bench_case& c : all_cases()) {
     const case_data data(c);
-    std::string versus_aten = "ATen not built in";
+    std::string versus_aten = c.type == dtype::u8 ? "ATen 1.13 has no uint8 kernel for this mode" : "ATen not built in";
     std::string versus_threads;
     std::string versus_opencv;
     try {
@@ -269,6 +273,7 @@ void check_backward(int most_threads) {
   std::printf("Check: resample backward vs ATen backward (tolerance %.0e, relative to max(|ATen|, 1))\n",
               check_tolerance);
   for (const bench_case& c : all_cases()) {
+    if (!available(c, contender::resample, direction::backward)) continue;
     const case_data data(c, true);
     std::string versus_aten = "ATen not built in";
     std::string versus_threads;

@@ -17,8 +17,11 @@ namespace {
 
 using resample::mode;
 
-int interpolation_for(mode m) {
-  switch (m) {
+/// The cv::resize flag for a case: the same filter, except that uint8 antialiased downscales
+/// compare with INTER_AREA, OpenCV's antialiasing downscale.
+int interpolation_for(const bench_case& c) {
+  if (c.type == dtype::u8 && c.opts.antialias) return cv::INTER_AREA;
+  switch (c.opts.mode) {
     case mode::nearest: return cv::INTER_NEAREST;
     case mode::nearest_exact: return cv::INTER_NEAREST_EXACT;
     case mode::linear:
@@ -33,10 +36,10 @@ int interpolation_for(mode m) {
 class opencv_runner final : public runner {
  public:
   explicit opencv_runner(const case_data& data)
-      : output_(data.output_bytes()), interpolation_(interpolation_for(data.spec.opts.mode)) {
+      : output_(data.output_bytes()), interpolation_(interpolation_for(data.spec)) {
     const resample::dims& in = data.spec.input_shape;
     const resample::dims& out = data.output_shape;
-    const int depth = data.spec.type == dtype::f64 ? CV_64F : CV_32F;
+    const int depth = data.spec.type == dtype::f64 ? CV_64F : data.spec.type == dtype::u8 ? CV_8U : CV_32F;
     const std::size_t element = element_size(data.spec.type);
     unsigned char* src = data.input.bytes();
     unsigned char* dst = output_.bytes();
@@ -92,8 +95,9 @@ class opencv_runner final : public runner {
 }  // namespace
 
 bool opencv_supports(const bench_case& c) {
-  if (c.opts.antialias || c.opts.align_corners.value_or(false)) return false;  // no such options
-  if (interpolation_for(c.opts.mode) < 0) return false;
+  // No such options; uint8 antialias is compared with INTER_AREA (see interpolation_for).
+  if ((c.opts.antialias && c.type != dtype::u8) || c.opts.align_corners.value_or(false)) return false;
+  if (interpolation_for(c) < 0) return false;
   const std::size_t rank = c.input_shape.size();
   if (rank == 3) return c.memory == layout::contiguous;
   if (rank != 4) return false;  // no volumes

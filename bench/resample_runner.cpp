@@ -2,6 +2,7 @@
 // resample as a contender: a plan built once and executed in the timed loop, or (for the
 // overhead-bound case) the whole resample::interpolate call. The backward contender executes a
 // backward_plan built once, in every case.
+#include <cstdint>
 #include <optional>
 
 #include <resample/backward.hpp>
@@ -71,12 +72,14 @@ class resample_backward_runner final : public runner {
 }  // namespace
 
 runner_ptr make_resample_backward_runner(const case_data& data) {
+  if (data.spec.type == dtype::u8) return nullptr;  // no gradients of integers
   if (data.spec.type == dtype::f64) return std::make_unique<resample_backward_runner<double>>(data);
   return std::make_unique<resample_backward_runner<float>>(data);
 }
 
 runner_ptr make_resample_runner(const case_data& data, bool reuse_plan) {
   if (data.spec.type == dtype::f64) return std::make_unique<resample_runner<double>>(data, reuse_plan);
+  if (data.spec.type == dtype::u8) return std::make_unique<resample_runner<std::uint8_t>>(data, reuse_plan);
   return std::make_unique<resample_runner<float>>(data, reuse_plan);
 }
 

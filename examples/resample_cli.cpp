@@ -54,7 +54,8 @@ options describe the forward call.
 
 arguments:
   IN.npy, OUT.npy           .npy files, little-endian and C order, of rank 3, 4 or 5:
-                            float32 or float64 for every mode, uint8 for nearest and nearest-exact
+                            float32, float64 or uint8 for every mode (uint8: fixed point, as
+                            Pillow with --antialias, as PyTorch 2.1 for bilinear and bicubic)
   --mode MODE               nearest | nearest-exact | linear | bilinear | bicubic | trilinear | area
   --size S [S ...]          output spatial size: one value for every spatial axis, or one per axis
   --scale-factor F [F ...]  spatial scale factor(s), same rule; the output extent is floor(in * F)

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -43,14 +44,18 @@ random_case make_case(std::mt19937& rng) {
   return c;
 }
 
-/// Uniform values in [-4, 4) for every element of `shape`.
+/// Uniform values in [-4, 4) (any byte for uint8) for every element of `shape`.
 template <class T>
 std::vector<T> random_values(const resample::dims& shape, std::mt19937& rng) {
   std::int64_t count = 1;
   for (auto e : shape) count *= e;
   std::vector<T> values(static_cast<std::size_t>(count));
-  std::uniform_real_distribution<T> uniform(-4, 4);
-  for (auto& v : values) v = uniform(rng);
+  if constexpr (std::is_same_v<T, std::uint8_t>) {
+    for (auto& v : values) v = static_cast<T>(rng());  // every byte value, so saturation is exercised
+  } else {
+    std::uniform_real_distribution<T> uniform(-4, 4);
+    for (auto& v : values) v = uniform(rng);
+  }
   return values;
 }
 
@@ -68,7 +73,7 @@ resample::tensor<T> run(const random_case& c, const std::vector<T>& values, cons
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("thread count, executor and grain do not change a bit", "[threads]", float, double) {
+TEMPLATE_TEST_CASE("thread count, executor and grain do not change a bit", "[threads]", float, double, std::uint8_t) {
   std::mt19937 rng(20261124);
   resample::thread_pool pool(2);
   const resample::executor pool_executor = [&pool](std::int64_t count, const std::function<void(std::int64_t)>& task) {
@@ -96,7 +101,7 @@ TEMPLATE_TEST_CASE("thread count, executor and grain do not change a bit", "[thr
   }
 }
 
-TEMPLATE_TEST_CASE("every instruction set gives the same bits", "[simd]", float, double) {
+TEMPLATE_TEST_CASE("every instruction set gives the same bits", "[simd]", float, double, std::uint8_t) {
   std::mt19937 rng(777);
   const std::vector<resample::instruction_set> sets = {resample::instruction_set::portable, resample::instruction_set::sse2,
                                                        resample::instruction_set::avx2};

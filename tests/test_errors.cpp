@@ -419,7 +419,7 @@ TEST_CASE("null data pointers", "[errors]") {
                 error_code::null_data, {"null", "[1, 3, 5, 5]"});
 }
 
-TEST_CASE("uint8 supports only the nearest modes", "[errors]") {
+TEST_CASE("uint8 views are checked before anything is written, in every mode", "[errors][uint8]") {
   std::vector<std::uint8_t> x(75, 7);
   std::vector<std::uint8_t> out(300, 0xAB);
   const std::vector<std::uint8_t> before = out;
@@ -441,13 +441,26 @@ TEST_CASE("uint8 supports only the nearest modes", "[errors]") {
     o.antialias = r.antialias;
     o.size.assign(r.out.begin() + 2, r.out.end());
     INFO(resample::to_string(r.m) << (r.antialias ? "+antialias" : ""));
-    require_error(
-        [&] {
-          resample::interpolate<std::uint8_t>(resample::tensor_view<const std::uint8_t>(x.data(), r.in),
-                                              resample::tensor_view<std::uint8_t>(out.data(), r.out), o);
-        },
-        error_code::unsupported, {to_text(r.in), std::string(resample::to_string(r.m))});
+    const resample::tensor_view<const std::uint8_t> in(x.data(), r.in);
+    // An output of the wrong shape.
+    dims wrong = r.out;
+    wrong.back() += 1;
+    require_error([&] { resample::interpolate<std::uint8_t>(in, resample::tensor_view<std::uint8_t>(out.data(), wrong), o); },
+                  error_code::shape_mismatch, {to_text(wrong)});
     CHECK(out == before);
+    // An output whose channels overlap (stride 0 on C).
+    dims strides = resample::contiguous_strides(r.out);
+    strides[1] = 0;
+    require_error(
+        [&] { resample::interpolate<std::uint8_t>(in, resample::tensor_view<std::uint8_t>(out.data(), r.out, strides), o); },
+        error_code::overlapping_memory, {to_text(r.out)});
+    CHECK(out == before);
+    // And the valid call writes every element.
+    resample::interpolate<std::uint8_t>(in, resample::tensor_view<std::uint8_t>(out.data(), r.out), o);
+    std::int64_t count = 1;
+    for (auto e : r.out) count *= e;
+    for (std::int64_t i = 0; i < count; ++i) CHECK(out[static_cast<std::size_t>(i)] == 7);
+    out = before;
   }
 }
 

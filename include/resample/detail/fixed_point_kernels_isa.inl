@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: MIT
+// The uint8 fixed-point inner loops, compiled once per instruction set (fixed_point_kernels.hpp
+// includes this file in namespaces fixed_point_portable, fixed_point_sse2 and fixed_point_avx2).
+// Every variant computes acc = 2^(p-1) + sum_j x_j * w_j exactly and stores clamp(acc >> p, 0,
+// 255), so all give the same bits. The vector variants multiply pairs of taps with 16-bit
+// multiply-adds (pmaddwd) on the weights split as w = lo + hi * 2^16 (fixed_point_axis::
+// lo_pairs / hi_pairs): sum x*w = sum x*lo + 2^16 * sum x*hi, taken modulo 2^32, is the exact
+// sum because the exact sum fits in int32 (check_fixed_point_range). PyTorch's int16 weights
+// have hi = 0 and skip the second multiply-add; Pillow's 22-bit weights need both. The loops
+// that gather bytes with byte shuffles (pshufb) are AVX2-only; SSE2 packs planar rows instead.
+// No include guard: included once per set, with RESAMPLE_FP_ISA_NAMESPACE and
+// RESAMPLE_FP_ISA_LEVEL (0 portable, 1 SSE2, 2 AVX2) defined.
+
+namespace resample::detail::RESAMPLE_FP_ISA_NAMESPACE {
+
+/// clamp(acc >> precision, 0, 255) without shifting a negative number.
+inline std::uint8_t fp_finish(std::int32_t acc, int precision) {
+  if (acc <= 0) return 0;
+  const std::int32_t v = acc >> precision;
+  return static_cast<std::uint8_t>(v > 255 ? 255 : v);
+}
+
+/// One output of a pass, scalar: taps x[0], x[step], ... (a channel of interleaved pixels).
+inline std::uint8_t fp_dot(const std::uint8_t* x, std::int64_t step, const std::int32_t* w, int n, int precision) {
+  std::int32_t acc = std::int32_t{1} << (precision - 1);
+  for (int j = 0; j < n; ++j) acc += static_cast<std::int32_t>(x[j * step]) * w[j];
+  return fp_finish(acc, precision);
+}
+
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+inline __m128i fp_finish_4(__m128i acc, __m128i bias, int precision) {
+  return _mm_sra_epi32(_mm_add_epi32(acc, bias), _mm_cvtsi32_si128(precision));
+}
+#endif
+
+/// The H (or D) pass over one output row: out[x] = finish(sum_j rows[j][x] * w_j), x < length.
+template <bool Fits16>
+void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const std::int32_t* w,
+                      const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, int count, std::int64_t length,
+                      int precision) {
+  std::int64_t x = 0;
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+  const int pairs = (count + 1) / 2;
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  {
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
+    const __m128i shift = _mm_cvtsi32_si128(precision);
+    for (; x + 32 <= length; x += 32) {
+      __m256i lo[4] = {bias, bias, bias, bias};
+      __m256i hi[4] = {zero, zero, zero, zero};
+      for (int p = 0; p < pairs; ++p) {
+        const std::uint8_t* r0 = rows[2 * p];
+        const std::uint8_t* r1 = 2 * p + 1 < count ? rows[2 * p + 1] : r0;  // weight 0
+        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r0 + x));
+        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r1 + x));
+        const __m256i ab_lo = _mm256_unpacklo_epi8(a, b);
+        const __m256i ab_hi = _mm256_unpackhi_epi8(a, b);
+        const __m256i v[4] = {_mm256_unpacklo_epi8(ab_lo, zero), _mm256_unpackhi_epi8(ab_lo, zero),
+                              _mm256_unpacklo_epi8(ab_hi, zero), _mm256_unpackhi_epi8(ab_hi, zero)};
+        const __m256i wl = _mm256_set1_epi32(lo_pairs[p]);
+        for (int i = 0; i < 4; ++i) lo[i] = _mm256_add_epi32(lo[i], _mm256_madd_epi16(v[i], wl));
+        if (!Fits16) {
+          const __m256i wh = _mm256_set1_epi32(hi_pairs[p]);
+          for (int i = 0; i < 4; ++i) hi[i] = _mm256_add_epi32(hi[i], _mm256_madd_epi16(v[i], wh));
+        }
+      }
+      __m256i acc[4];
+      for (int i = 0; i < 4; ++i) {
+        acc[i] = Fits16 ? lo[i] : _mm256_add_epi32(lo[i], _mm256_slli_epi32(hi[i], 16));
+        acc[i] = _mm256_sra_epi32(acc[i], shift);
+      }
+      // unpack and pack both work per 128-bit lane, so the bytes come back in order.
+      const __m256i packed =
+          _mm256_packus_epi16(_mm256_packs_epi32(acc[0], acc[1]), _mm256_packs_epi32(acc[2], acc[3]));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), packed);
+    }
+  }
+#endif
+  {
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i bias = _mm_set1_epi32(std::int32_t{1} << (precision - 1));
+    const __m128i shift = _mm_cvtsi32_si128(precision);
+    for (; x + 16 <= length; x += 16) {
+      __m128i lo[4] = {bias, bias, bias, bias};
+      __m128i hi[4] = {zero, zero, zero, zero};
+      for (int p = 0; p < pairs; ++p) {
+        const std::uint8_t* r0 = rows[2 * p];
+        const std::uint8_t* r1 = 2 * p + 1 < count ? rows[2 * p + 1] : r0;
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + x));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r1 + x));
+        const __m128i ab_lo = _mm_unpacklo_epi8(a, b);
+        const __m128i ab_hi = _mm_unpackhi_epi8(a, b);
+        const __m128i v[4] = {_mm_unpacklo_epi8(ab_lo, zero), _mm_unpackhi_epi8(ab_lo, zero),
+                              _mm_unpacklo_epi8(ab_hi, zero), _mm_unpackhi_epi8(ab_hi, zero)};
+        const __m128i wl = _mm_set1_epi32(lo_pairs[p]);
+        for (int i = 0; i < 4; ++i) lo[i] = _mm_add_epi32(lo[i], _mm_madd_epi16(v[i], wl));
+        if (!Fits16) {
+          const __m128i wh = _mm_set1_epi32(hi_pairs[p]);
+          for (int i = 0; i < 4; ++i) hi[i] = _mm_add_epi32(hi[i], _mm_madd_epi16(v[i], wh));
+        }
+      }
+      __m128i acc[4];
+      for (int i = 0; i < 4; ++i) {
+        acc[i] = Fits16 ? lo[i] : _mm_add_epi32(lo[i], _mm_slli_epi32(hi[i], 16));
+        acc[i] = _mm_sra_epi32(acc[i], shift);
+      }
+      const __m128i packed = _mm_packus_epi16(_mm_packs_epi32(acc[0], acc[1]), _mm_packs_epi32(acc[2], acc[3]));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + x), packed);
+    }
+  }
+#else
+  (void)lo_pairs;
+  (void)hi_pairs;
+#endif
+  for (; x < length; ++x) {
+    std::int32_t acc = std::int32_t{1} << (precision - 1);
+    for (int j = 0; j < count; ++j) acc += static_cast<std::int32_t>(rows[j][x]) * w[j];
+    out[x] = fp_finish(acc, precision);
+  }
+}
+
+inline void fp_vertical(std::uint8_t* out, const std::uint8_t* const* rows, const std::int32_t* w,
+                        const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, bool fits_int16, int count,
+                        std::int64_t length, int precision) {
+  if (fits_int16) {
+    fp_vertical_impl<true>(out, rows, w, lo_pairs, hi_pairs, count, length, precision);
+  } else {
+    fp_vertical_impl<false>(out, rows, w, lo_pairs, hi_pairs, count, length, precision);
+  }
+}
+
+/// Two H-pass output rows that read the same input rows with different weights (an upscale's
+/// neighbours): the rows are loaded and widened once for both.
+inline void fp_vertical_two(std::uint8_t* out0, std::uint8_t* out1, const std::uint8_t* const* rows,
+                            const std::int32_t* w0, const std::int32_t* w1, const std::int32_t* lo0,
+                            const std::int32_t* hi0, const std::int32_t* lo1, const std::int32_t* hi1, bool fits_int16,
+                            int count, std::int64_t length, int precision) {
+  std::int64_t x = 0;
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  if (fits_int16) {
+    const int pairs = (count + 1) / 2;
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
+    const __m128i shift = _mm_cvtsi32_si128(precision);
+    for (; x + 32 <= length; x += 32) {
+      __m256i a0[4] = {bias, bias, bias, bias};
+      __m256i a1[4] = {bias, bias, bias, bias};
+      for (int p = 0; p < pairs; ++p) {
+        const std::uint8_t* r0 = rows[2 * p];
+        const std::uint8_t* r1 = 2 * p + 1 < count ? rows[2 * p + 1] : r0;  // weight 0
+        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r0 + x));
+        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r1 + x));
+        const __m256i ab_lo = _mm256_unpacklo_epi8(a, b);
+        const __m256i ab_hi = _mm256_unpackhi_epi8(a, b);
+        const __m256i v[4] = {_mm256_unpacklo_epi8(ab_lo, zero), _mm256_unpackhi_epi8(ab_lo, zero),
+                              _mm256_unpacklo_epi8(ab_hi, zero), _mm256_unpackhi_epi8(ab_hi, zero)};
+        const __m256i wa = _mm256_set1_epi32(lo0[p]);
+        const __m256i wb = _mm256_set1_epi32(lo1[p]);
+        for (int i = 0; i < 4; ++i) {
+          a0[i] = _mm256_add_epi32(a0[i], _mm256_madd_epi16(v[i], wa));
+          a1[i] = _mm256_add_epi32(a1[i], _mm256_madd_epi16(v[i], wb));
+        }
+      }
+      for (int i = 0; i < 4; ++i) {
+        a0[i] = _mm256_sra_epi32(a0[i], shift);
+        a1[i] = _mm256_sra_epi32(a1[i], shift);
+      }
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out0 + x),
+                          _mm256_packus_epi16(_mm256_packs_epi32(a0[0], a0[1]), _mm256_packs_epi32(a0[2], a0[3])));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out1 + x),
+                          _mm256_packus_epi16(_mm256_packs_epi32(a1[0], a1[1]), _mm256_packs_epi32(a1[2], a1[3])));
+    }
+  }
+#endif
+  const std::uint8_t* shifted[64];
+  if (x < length && count <= 64) {
+    for (int j = 0; j < count; ++j) shifted[j] = rows[j] + x;
+    fp_vertical(out0 + x, shifted, w0, lo0, hi0, fits_int16, count, length - x, precision);
+    fp_vertical(out1 + x, shifted, w1, lo1, hi1, fits_int16, count, length - x, precision);
+  } else if (x < length) {
+    // Many taps: no offset copy of the row pointers; both rows from the start.
+    fp_vertical(out0, rows, w0, lo0, hi0, fits_int16, count, length, precision);
+    fp_vertical(out1, rows, w1, lo1, hi1, fits_int16, count, length, precision);
+  }
+}
+
+/// The W pass over pixels of 8 bytes (8 packed planar rows, or 8 channels of channels-last
+/// pixels): for o in [begin, end), the 8 bytes at out + (o - begin) * out_step are the sums over
+/// the pixels at in + (first[o] - shift + j) * in_step.
+template <bool Fits16>
+void fp_horizontal_8_impl(const std::uint8_t* in, std::int64_t in_step, std::uint8_t* out, std::int64_t out_step,
+                          const std::int64_t* first, const int* count, const std::int32_t* weight, int width,
+                          const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, int pairs, int precision,
+                          std::int64_t begin, std::int64_t end, std::int64_t shift) {
+  for (std::int64_t o = begin; o < end; ++o) {
+    const std::uint8_t* base = in + (first[o] - shift) * in_step;
+    std::uint8_t* target = out + (o - begin) * out_step;
+    const int n = count[o];
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+    const std::int32_t* wl = lo_pairs + o * pairs;
+    const std::int32_t* wh = hi_pairs + o * pairs;
+    const int used = (n + 1) / 2;
+    const __m128i bias = _mm_set1_epi32(std::int32_t{1} << (precision - 1));
+#if RESAMPLE_FP_ISA_LEVEL == 2
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    for (int p = 0; p < used; ++p) {
+      const std::uint8_t* a = base + 2 * p * in_step;
+      const std::uint8_t* b = 2 * p + 1 < n ? a + in_step : a;  // weight 0
+      const __m256i v = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a)),
+                                                               _mm_loadl_epi64(reinterpret_cast<const __m128i*>(b))));
+      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(v, _mm256_set1_epi32(wl[p])));
+      if (!Fits16) hi = _mm256_add_epi32(hi, _mm256_madd_epi16(v, _mm256_set1_epi32(wh[p])));
+    }
+    const __m256i sum = Fits16 ? lo : _mm256_add_epi32(lo, _mm256_slli_epi32(hi, 16));
+    const __m128i r0 = fp_finish_4(_mm256_castsi256_si128(sum), bias, precision);
+    const __m128i r1 = fp_finish_4(_mm256_extracti128_si256(sum, 1), bias, precision);
+#else
+    const __m128i zero = _mm_setzero_si128();
+    __m128i lo0 = zero, lo1 = zero, hi0 = zero, hi1 = zero;
+    for (int p = 0; p < used; ++p) {
+      const std::uint8_t* a = base + 2 * p * in_step;
+      const std::uint8_t* b = 2 * p + 1 < n ? a + in_step : a;
+      const __m128i t = _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a)),
+                                          _mm_loadl_epi64(reinterpret_cast<const __m128i*>(b)));
+      const __m128i v0 = _mm_unpacklo_epi8(t, zero), v1 = _mm_unpackhi_epi8(t, zero);
+      const __m128i l = _mm_set1_epi32(wl[p]);
+      lo0 = _mm_add_epi32(lo0, _mm_madd_epi16(v0, l));
+      lo1 = _mm_add_epi32(lo1, _mm_madd_epi16(v1, l));
+      if (!Fits16) {
+        const __m128i h = _mm_set1_epi32(wh[p]);
+        hi0 = _mm_add_epi32(hi0, _mm_madd_epi16(v0, h));
+        hi1 = _mm_add_epi32(hi1, _mm_madd_epi16(v1, h));
+      }
+    }
+    const __m128i r0 = fp_finish_4(Fits16 ? lo0 : _mm_add_epi32(lo0, _mm_slli_epi32(hi0, 16)), bias, precision);
+    const __m128i r1 = fp_finish_4(Fits16 ? lo1 : _mm_add_epi32(lo1, _mm_slli_epi32(hi1, 16)), bias, precision);
+#endif
+    const __m128i packed = _mm_packs_epi32(r0, r1);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(target), _mm_packus_epi16(packed, packed));
+    (void)weight;
+    (void)width;
+#else
+    (void)lo_pairs;
+    (void)hi_pairs;
+    (void)pairs;
+    const std::int32_t* w = weight + o * width;
+    for (int c = 0; c < 8; ++c) target[c] = fp_dot(base + c, in_step, w, n, precision);
+#endif
+  }
+}
+
+inline void fp_horizontal_8(const std::uint8_t* in, std::int64_t in_step, std::uint8_t* out, std::int64_t out_step,
+                            const std::int64_t* first, const int* count, const std::int32_t* weight, int width,
+                            const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, int pairs, bool fits_int16,
+                            int precision, std::int64_t begin, std::int64_t end, std::int64_t shift) {
+  if (fits_int16) {
+    fp_horizontal_8_impl<true>(in, in_step, out, out_step, first, count, weight, width, lo_pairs, hi_pairs, pairs,
+                               precision, begin, end, shift);
+  } else {
+    fp_horizontal_8_impl<false>(in, in_step, out, out_step, first, count, weight, width, lo_pairs, hi_pairs, pairs,
+                                precision, begin, end, shift);
+  }
+}
+
+/// The same over pixels of 16 bytes (16 packed planar rows): twice the rows per multiply-add
+/// of fp_horizontal_8 on AVX2; other sets run fp_horizontal_8 on each half.
+template <bool Fits16>
+void fp_horizontal_16_impl(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
+                           const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
+                           const std::int32_t* hi_pairs, int pairs, int precision, std::int64_t begin,
+                           std::int64_t end, std::int64_t shift) {
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  (void)weight;
+  (void)width;
+  const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
+  const __m128i shift_bits = _mm_cvtsi32_si128(precision);
+  for (std::int64_t o = begin; o < end; ++o) {
+    const std::uint8_t* base = in + (first[o] - shift) * 16;
+    const int n = count[o];
+    const std::int32_t* wl = lo_pairs + o * pairs;
+    const std::int32_t* wh = hi_pairs + o * pairs;
+    const int used = (n + 1) / 2;
+    __m256i lo0 = bias, lo1 = bias, hi0 = _mm256_setzero_si256(), hi1 = _mm256_setzero_si256();
+    for (int p = 0; p < used; ++p) {
+      const std::uint8_t* a = base + 2 * p * 16;
+      const std::uint8_t* b = 2 * p + 1 < n ? a + 16 : a;  // weight 0
+      const __m128i pa = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+      const __m128i pb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+      const __m256i v0 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(pa, pb));  // rows 0-7 as (tap, next tap)
+      const __m256i v1 = _mm256_cvtepu8_epi16(_mm_unpackhi_epi8(pa, pb));  // rows 8-15
+      const __m256i l = _mm256_set1_epi32(wl[p]);
+      lo0 = _mm256_add_epi32(lo0, _mm256_madd_epi16(v0, l));
+      lo1 = _mm256_add_epi32(lo1, _mm256_madd_epi16(v1, l));
+      if (!Fits16) {
+        const __m256i h = _mm256_set1_epi32(wh[p]);
+        hi0 = _mm256_add_epi32(hi0, _mm256_madd_epi16(v0, h));
+        hi1 = _mm256_add_epi32(hi1, _mm256_madd_epi16(v1, h));
+      }
+    }
+    const __m256i r0 = _mm256_sra_epi32(Fits16 ? lo0 : _mm256_add_epi32(lo0, _mm256_slli_epi32(hi0, 16)), shift_bits);
+    const __m256i r1 = _mm256_sra_epi32(Fits16 ? lo1 : _mm256_add_epi32(lo1, _mm256_slli_epi32(hi1, 16)), shift_bits);
+    const __m128i rows07 = _mm_packs_epi32(_mm256_castsi256_si128(r0), _mm256_extracti128_si256(r0, 1));
+    const __m128i rows8f = _mm_packs_epi32(_mm256_castsi256_si128(r1), _mm256_extracti128_si256(r1, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + (o - begin) * 16), _mm_packus_epi16(rows07, rows8f));
+  }
+#else
+  for (int half = 0; half < 2; ++half) {
+    fp_horizontal_8_impl<Fits16>(in + 8 * half, 16, out + 8 * half, 16, first, count, weight, width, lo_pairs, hi_pairs,
+                                 pairs, precision, begin, end, shift);
+  }
+#endif
+}
+
+inline void fp_horizontal_16(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
+                             const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
+                             const std::int32_t* hi_pairs, int pairs, bool fits_int16, int precision,
+                             std::int64_t begin, std::int64_t end, std::int64_t shift) {
+  if (fits_int16) {
+    fp_horizontal_16_impl<true>(in, out, first, count, weight, width, lo_pairs, hi_pairs, pairs, precision, begin, end,
+                                shift);
+  } else {
+    fp_horizontal_16_impl<false>(in, out, first, count, weight, width, lo_pairs, hi_pairs, pairs, precision, begin, end,
+                                 shift);
+  }
+}
+
+/// The W pass over interleaved pixels of K <= 4 bytes (RGB, RGBA...), from a row padded with at
+/// least 16 readable bytes past its last pixel, whose pixel 0 is source index `shift`; writes K
+/// bytes per output at out + (o - begin) * K (as 4 bytes while the extra ones fall on outputs
+/// written later).
+template <bool Fits16>
+void fp_horizontal_small_impl(const std::uint8_t* in, int channels, std::uint8_t* out, const std::int64_t* first,
+                              const int* count, const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
+                              const std::int32_t* hi_pairs, int pairs, int precision, std::int64_t begin,
+                              std::int64_t end, std::int64_t shift) {
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  // Byte shuffles that turn pixels 0, 1 (low lane) and 2, 3 (high lane) of a 16-byte load into
+  // 16-bit pairs per channel: (c of pixel 0, c of pixel 1), ...
+  alignas(32) std::int8_t pattern[32];
+  for (int lane = 0; lane < 2; ++lane)
+    for (int c = 0; c < 4; ++c) {
+      const bool used = c < channels;
+      pattern[lane * 16 + c * 4 + 0] = static_cast<std::int8_t>(used ? (2 * lane) * channels + c : -1);
+      pattern[lane * 16 + c * 4 + 1] = -1;
+      pattern[lane * 16 + c * 4 + 2] = static_cast<std::int8_t>(used ? (2 * lane + 1) * channels + c : -1);
+      pattern[lane * 16 + c * 4 + 3] = -1;
+    }
+  const __m256i shuffle = _mm256_load_si256(reinterpret_cast<const __m256i*>(pattern));
+  const __m256i spread = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
+#elif RESAMPLE_FP_ISA_LEVEL == 1
+  const __m128i zero = _mm_setzero_si128();
+#endif
+  for (std::int64_t o = begin; o < end; ++o) {
+    const std::uint8_t* base = in + (first[o] - shift) * channels;
+    std::uint8_t* target = out + (o - begin) * channels;
+    const int n = count[o];
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+    const std::int32_t* wl = lo_pairs + o * pairs;
+    const std::int32_t* wh = hi_pairs + o * pairs;
+    const int used = (n + 1) / 2;
+#if RESAMPLE_FP_ISA_LEVEL == 2
+    // Four taps per step: pairs p and p + 1 in the two lanes (pairs is even, so p + 1 exists).
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    for (int p = 0; p < used; p += 2) {
+      const __m256i pixels = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + 2 * p * channels)));
+      const __m256i v = _mm256_shuffle_epi8(pixels, shuffle);
+      const __m256i l = _mm256_permutevar8x32_epi32(_mm256_castsi128_si256(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(wl + p))), spread);
+      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(v, l));
+      if (!Fits16) {
+        const __m256i h = _mm256_permutevar8x32_epi32(_mm256_castsi128_si256(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(wh + p))), spread);
+        hi = _mm256_add_epi32(hi, _mm256_madd_epi16(v, h));
+      }
+    }
+    __m256i sum256 = Fits16 ? lo : _mm256_add_epi32(lo, _mm256_slli_epi32(hi, 16));
+    const __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(sum256), _mm256_extracti128_si256(sum256, 1));
+    const __m128i r = fp_finish_4(sum, _mm_set1_epi32(std::int32_t{1} << (precision - 1)), precision);
+    const __m128i packed = _mm_packus_epi16(_mm_packs_epi32(r, r), r);
+#else
+    __m128i lo = zero, hi = zero;
+    for (int p = 0; p < used; ++p) {
+      // Pixels 2p and 2p+1 as 16-bit pairs per channel; with an odd count the second pixel is
+      // padding, weighed 0.
+      const __m128i v = _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(base + 2 * p * channels)), zero);
+      const __m128i second = channels == 3 ? _mm_srli_si128(v, 6) : channels == 4 ? _mm_srli_si128(v, 8)
+                                           : channels == 2 ? _mm_srli_si128(v, 4) : _mm_srli_si128(v, 2);
+      const __m128i pair = _mm_unpacklo_epi16(v, second);
+      lo = _mm_add_epi32(lo, _mm_madd_epi16(pair, _mm_set1_epi32(wl[p])));
+      if (!Fits16) hi = _mm_add_epi32(hi, _mm_madd_epi16(pair, _mm_set1_epi32(wh[p])));
+    }
+    const __m128i r = fp_finish_4(Fits16 ? lo : _mm_add_epi32(lo, _mm_slli_epi32(hi, 16)),
+                                  _mm_set1_epi32(std::int32_t{1} << (precision - 1)), precision);
+    const __m128i packed = _mm_packus_epi16(_mm_packs_epi32(r, r), zero);
+#endif
+    const std::int32_t bytes = _mm_cvtsi128_si32(packed);
+    if ((o - begin) * channels + 4 <= (end - begin) * channels) {
+      std::memcpy(target, &bytes, 4);
+    } else {
+      for (int c = 0; c < channels; ++c) target[c] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(bytes) >> (8 * c));
+    }
+    (void)weight;
+    (void)width;
+#else
+    (void)lo_pairs;
+    (void)hi_pairs;
+    (void)pairs;
+    const std::int32_t* w = weight + o * width;
+    for (int c = 0; c < channels; ++c) target[c] = fp_dot(base + c, channels, w, n, precision);
+#endif
+  }
+}
+
+inline void fp_horizontal_small(const std::uint8_t* in, int channels, std::uint8_t* out, const std::int64_t* first,
+                                const int* count, const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
+                                const std::int32_t* hi_pairs, int pairs, bool fits_int16, int precision,
+                                std::int64_t begin, std::int64_t end, std::int64_t shift) {
+  if (fits_int16) {
+    fp_horizontal_small_impl<true>(in, channels, out, first, count, weight, width, lo_pairs, hi_pairs, pairs, precision,
+                                   begin, end, shift);
+  } else {
+    fp_horizontal_small_impl<false>(in, channels, out, first, count, weight, width, lo_pairs, hi_pairs, pairs, precision,
+                                    begin, end, shift);
+  }
+}
+
+/// The W pass along one planar row (K = 1) in blocks of 8 outputs whose taps lie within 16
+/// bytes (fixed_point_axis::row_masks): one 16-byte load, a byte shuffle per pair of taps into
+/// 16-bit pairs, multiply-adds; four blocks are packed and stored together. Other blocks and
+/// the tail go one output at a time. `in` is a row padded with 16 readable bytes, whose pixel 0
+/// is source index `shift`. Returns false when this instruction set has no such loop (the
+/// caller then packs rows instead).
+#if RESAMPLE_FP_ISA_LEVEL == 2
+/// Pairs > 0 fixes the number of tap pairs at compile time (1 and 2 are the common ones).
+template <bool Fits16, int Pairs>
+void fp_horizontal_row_impl(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
+                            const std::int32_t* weight, int width, const char* block_fits, const std::uint8_t* masks,
+                            const std::int32_t* row_lo, const std::int32_t* row_hi, int row_pairs, int precision,
+                            std::int64_t out_extent, std::int64_t shift) {
+  const int pairs = Pairs > 0 ? Pairs : row_pairs;
+  const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
+  const __m128i shift_bits = _mm_cvtsi32_si128(precision);
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  const auto one_by_one = [&](std::int64_t from, std::int64_t to) {
+    for (std::int64_t k = from; k < to; ++k) out[k] = fp_dot(in + first[k] - shift, 1, weight + k * width, count[k], precision);
+  };
+  const auto block = [&](std::int64_t b) {
+    const __m256i pixels = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + first[b * 8] - shift)));
+    __m256i lo = bias, hi = _mm256_setzero_si256();
+    for (int p = 0; p < pairs; ++p) {
+      const std::int64_t at = b * pairs + p;
+      const __m256i v = _mm256_shuffle_epi8(pixels, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(masks + at * 32)));
+      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(v, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row_lo + at * 8))));
+      if (!Fits16) {
+        hi = _mm256_add_epi32(hi, _mm256_madd_epi16(v, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row_hi + at * 8))));
+      }
+    }
+    return _mm256_sra_epi32(Fits16 ? lo : _mm256_add_epi32(lo, _mm256_slli_epi32(hi, 16)), shift_bits);
+  };
+  std::int64_t o = 0;
+  for (; o + 32 <= out_extent; o += 32) {
+    const std::int64_t b = o / 8;
+    if (!(block_fits[b] & block_fits[b + 1] & block_fits[b + 2] & block_fits[b + 3])) {
+      one_by_one(o, o + 32);
+      continue;
+    }
+    const __m256i a0 = block(b), a1 = block(b + 1), a2 = block(b + 2), a3 = block(b + 3);
+    // Per lane, block k holds outputs 0-3 | 4-7; packing interleaves the blocks by lane.
+    const __m256i packed = _mm256_packus_epi16(_mm256_packs_epi32(a0, a1), _mm256_packs_epi32(a2, a3));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + o), _mm256_permutevar8x32_epi32(packed, order));
+  }
+  for (; o + 8 <= out_extent; o += 8) {
+    if (!block_fits[o / 8]) {
+      one_by_one(o, o + 8);
+      continue;
+    }
+    const __m256i acc = block(o / 8);
+    const __m256i packed = _mm256_packus_epi16(_mm256_packs_epi32(acc, acc), acc);  // bytes 0-3 of each lane
+    const __m128i eight = _mm_unpacklo_epi32(_mm256_castsi256_si128(packed), _mm256_extracti128_si256(packed, 1));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + o), eight);
+  }
+  one_by_one(o, out_extent);
+}
+
+template <bool Fits16>
+void fp_horizontal_row_pairs(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
+                             const std::int32_t* weight, int width, const char* block_fits, const std::uint8_t* masks,
+                             const std::int32_t* row_lo, const std::int32_t* row_hi, int row_pairs, int precision,
+                             std::int64_t out_extent, std::int64_t shift) {
+  if (row_pairs == 1) {
+    fp_horizontal_row_impl<Fits16, 1>(in, out, first, count, weight, width, block_fits, masks, row_lo, row_hi, row_pairs,
+                                      precision, out_extent, shift);
+  } else if (row_pairs == 2) {
+    fp_horizontal_row_impl<Fits16, 2>(in, out, first, count, weight, width, block_fits, masks, row_lo, row_hi, row_pairs,
+                                      precision, out_extent, shift);
+  } else {
+    fp_horizontal_row_impl<Fits16, 0>(in, out, first, count, weight, width, block_fits, masks, row_lo, row_hi, row_pairs,
+                                      precision, out_extent, shift);
+  }
+}
+#endif
+
+inline bool fp_horizontal_row(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
+                              const std::int32_t* weight, int width, const char* block_fits,
+                              const std::uint8_t* masks, const std::int32_t* row_lo, const std::int32_t* row_hi,
+                              int row_pairs, bool fits_int16, int precision, std::int64_t out_extent,
+                              std::int64_t shift) {
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  if (fits_int16) {
+    fp_horizontal_row_pairs<true>(in, out, first, count, weight, width, block_fits, masks, row_lo, row_hi, row_pairs,
+                                  precision, out_extent, shift);
+  } else {
+    fp_horizontal_row_pairs<false>(in, out, first, count, weight, width, block_fits, masks, row_lo, row_hi, row_pairs,
+                                   precision, out_extent, shift);
+  }
+  return true;
+#else
+  (void)in, (void)out, (void)first, (void)count, (void)weight, (void)width, (void)block_fits, (void)masks;
+  (void)row_lo, (void)row_hi, (void)row_pairs, (void)fits_int16, (void)precision, (void)out_extent, (void)shift;
+  return false;
+#endif
+}
+
+/// Transposes an 8x8 block of bytes: row i of the result (at out + i*out_step) is byte i of the
+/// eight input rows (at in + r*in_step). Packs 8 planar rows into 8-byte pixels and back.
+inline void fp_transpose_8x8(const std::uint8_t* in, std::int64_t in_step, std::uint8_t* out, std::int64_t out_step) {
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+  const auto load = [&](int r) { return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + r * in_step)); };
+  const __m128i x0 = _mm_unpacklo_epi8(load(0), load(1));
+  const __m128i x1 = _mm_unpacklo_epi8(load(2), load(3));
+  const __m128i x2 = _mm_unpacklo_epi8(load(4), load(5));
+  const __m128i x3 = _mm_unpacklo_epi8(load(6), load(7));
+  const __m128i y0 = _mm_unpacklo_epi16(x0, x1), y1 = _mm_unpackhi_epi16(x0, x1);
+  const __m128i y2 = _mm_unpacklo_epi16(x2, x3), y3 = _mm_unpackhi_epi16(x2, x3);
+  const __m128i z[4] = {_mm_unpacklo_epi32(y0, y2), _mm_unpackhi_epi32(y0, y2), _mm_unpacklo_epi32(y1, y3),
+                        _mm_unpackhi_epi32(y1, y3)};
+  for (int i = 0; i < 4; ++i) {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + (2 * i) * out_step), z[i]);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + (2 * i + 1) * out_step), _mm_srli_si128(z[i], 8));
+  }
+#else
+  for (int i = 0; i < 8; ++i)
+    for (int r = 0; r < 8; ++r) out[i * out_step + r] = in[r * in_step + i];
+#endif
+}
+
+}  // namespace resample::detail::RESAMPLE_FP_ISA_NAMESPACE

@@ -1,0 +1,57 @@
+# Runs the resample tool on one committed uint8 case and requires its output file to have the
+# expected .npy header and every data byte within 1 of the expected one (the uint8 modes whose
+# reference is PyTorch's float result rounded: linear, trilinear, area).
+#
+#   cmake -DTOOL=bin/resample -DINPUT=x.in.npy -DEXPECTED=x.out.npy -DOUTPUT=out.npy
+#         -DARGS="--mode|area|--size|4" -P run_case_within.cmake
+# SPDX-License-Identifier: MIT
+cmake_minimum_required(VERSION 3.16)
+
+foreach(var TOOL INPUT EXPECTED OUTPUT)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run_case_within.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+string(REPLACE "|" ";" args "${ARGS}")
+get_filename_component(out_dir "${OUTPUT}" DIRECTORY)
+file(REMOVE_RECURSE "${out_dir}")
+file(MAKE_DIRECTORY "${out_dir}")
+execute_process(COMMAND "${TOOL}" "${INPUT}" "${OUTPUT}" ${args} RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc STREQUAL "0")
+  message(FATAL_ERROR "resample exited with ${rc}\nstderr:\n${err}")
+endif()
+
+file(READ "${OUTPUT}" got HEX)
+file(READ "${EXPECTED}" want HEX)
+string(LENGTH "${got}" got_length)
+string(LENGTH "${want}" want_length)
+if(NOT got_length EQUAL want_length)
+  message(FATAL_ERROR "${OUTPUT} has ${got_length} hex digits, ${EXPECTED} has ${want_length}")
+endif()
+# npy 1.0: 10 bytes of preamble, the header length in bytes 8-9 (little-endian), then the header.
+string(SUBSTRING "${want}" 16 2 low)
+string(SUBSTRING "${want}" 18 2 high)
+math(EXPR header_bytes "10 + 0x${low} + 256 * 0x${high}")
+math(EXPR header_digits "2 * ${header_bytes}")
+string(SUBSTRING "${got}" 0 ${header_digits} got_header)
+string(SUBSTRING "${want}" 0 ${header_digits} want_header)
+if(NOT got_header STREQUAL want_header)
+  message(FATAL_ERROR "the .npy headers differ")
+endif()
+set(worst 0)
+set(position ${header_digits})
+while(position LESS got_length)
+  string(SUBSTRING "${got}" ${position} 2 a)
+  string(SUBSTRING "${want}" ${position} 2 b)
+  math(EXPR difference "0x${a} - 0x${b}")
+  if(difference LESS 0)
+    math(EXPR difference "-(${difference})")
+  endif()
+  if(difference GREATER worst)
+    set(worst ${difference})
+  endif()
+  math(EXPR position "${position} + 2")
+endwhile()
+if(worst GREATER 1)
+  message(FATAL_ERROR "a byte differs by ${worst} from the rounded float result (at most 1 is allowed)")
+endif()
