@@ -249,6 +249,7 @@ bool aten_supports(const bench_case& c) {
   // Every mode F.interpolate accepts maps to an ATen kernel; PyTorch 1.13 has uint8 only for the
   // nearest modes.
   if (c.type == dtype::u8) return c.opts.mode == resample::mode::nearest || c.opts.mode == resample::mode::nearest_exact;
+  if (c.type == dtype::f16 || c.type == dtype::bf16) return false;  // measured against resample's float32
   return !c.input_shape.empty();
 }
 
@@ -262,7 +263,8 @@ runner_ptr make_aten_runner(const case_data& data) {
 
 bool aten_backward_supports(const bench_case& c) {
   // The 1-D area pool has no backward kernel of its own (autograd goes through the 2-D one).
-  return !c.input_shape.empty() && c.type != dtype::u8 && !(c.opts.mode == mode::area && c.input_shape.size() == 3);
+  return !c.input_shape.empty() && c.type != dtype::u8 && c.type != dtype::f16 && c.type != dtype::bf16 &&
+         !(c.opts.mode == mode::area && c.input_shape.size() == 3);
 }
 
 runner_ptr make_aten_backward_runner(const case_data& data) {

@@ -18,7 +18,7 @@ enum class layout {
   channels_last,  ///< N, spatial..., C (torch.channels_last / channels_last_3d)
 };
 
-enum class dtype { f32, f64, u8 };
+enum class dtype { f32, f64, u8, f16, bf16 };
 
 struct bench_case {
   int id;
@@ -96,6 +96,11 @@ inline const std::vector<bench_case>& all_cases() {
        false},
       {22, "float32 bilinear x2, NCHW 1x3x600x400", {1, 3, 600, 400}, nchw, dtype::f32, scaled(mode::bilinear, {2.0}),
        false},
+      // 16-bit floats, against case 1 (the same shape in float32).
+      {23, "float16 bilinear x2, NCHW 1x64x128x128", {1, 64, 128, 128}, nchw, dtype::f16, scaled(mode::bilinear, {2.0}),
+       false},
+      {24, "bfloat16 bilinear x2, NCHW 1x64x128x128", {1, 64, 128, 128}, nchw, dtype::bf16,
+       scaled(mode::bilinear, {2.0}), false},
   };
   return table;
 }
@@ -107,7 +112,14 @@ inline resample::dims strides_for(const resample::dims& shape, layout memory) {
 }
 
 inline std::size_t element_size(dtype t) {
-  return t == dtype::f64 ? sizeof(double) : t == dtype::u8 ? sizeof(std::uint8_t) : sizeof(float);
+  switch (t) {
+    case dtype::f64: return sizeof(double);
+    case dtype::u8: return sizeof(std::uint8_t);
+    case dtype::f16:
+    case dtype::bf16: return 2;
+    case dtype::f32: break;
+  }
+  return sizeof(float);
 }
 
 /// Spatial scale factors as F.interpolate hands them to the ATen kernels: one per spatial axis

@@ -87,6 +87,17 @@ struct case_data {
       // The same values as the float32 case of the same shape would hold, in [0, 1), scaled to bytes.
       std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
       for (std::int64_t i = 0; i < n; ++i) buffer.as<std::uint8_t>()[i] = static_cast<std::uint8_t>(uniform(engine) * 256.0f);
+    } else if (spec.type == dtype::f16 || spec.type == dtype::bf16) {
+      // The float32 case's values, rounded to the type.
+      std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+      for (std::int64_t i = 0; i < n; ++i) {
+        const float x = uniform(engine);
+        if (spec.type == dtype::f16) {
+          buffer.as<resample::float16>()[i] = resample::float16(x);
+        } else {
+          buffer.as<resample::bfloat16>()[i] = resample::bfloat16(x);
+        }
+      }
     } else if (spec.type == dtype::f64) {
       std::uniform_real_distribution<double> uniform(0.0, 1.0);
       for (std::int64_t i = 0; i < n; ++i) buffer.as<double>()[i] = uniform(engine);

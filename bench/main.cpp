@@ -44,7 +44,7 @@ const char* name_of(contender k) {
 
 bool available(const bench_case& c, contender k, direction d = direction::forward) {
   if (d == direction::backward) {
-    if (c.type == dtype::u8) return false;  // no gradients of integers
+    if (c.type == dtype::u8 || c.type == dtype::f16 || c.type == dtype::bf16) return false;  // float, double only
     if (k == contender::resample || k == contender::memcpy) return true;
 #if defined(RESAMPLE_BENCH_HAVE_ATEN)
     if (k == contender::aten) return aten_backward_supports(c);
@@ -180,6 +180,15 @@ struct agreement {
 constexpr double check_tolerance = 1e-5;
 
 template <class T>
+double as_double(T x) {
+  if constexpr (resample::detail::is_half_v<T>) {
+    return static_cast<float>(x);
+  } else {
+    return static_cast<double>(x);
+  }
+}
+
+template <class T>
 agreement compare(const T* ours, const T* reference, std::int64_t count) {
   agreement a;
   a.count = count;
@@ -188,8 +197,8 @@ agreement compare(const T* ours, const T* reference, std::int64_t count) {
       ++a.identical;
       continue;
     }
-    const double ref = static_cast<double>(reference[i]);
-    const double error = std::abs(static_cast<double>(ours[i]) - ref) / std::max(std::abs(ref), 1.0);
+    const double ref = as_double(reference[i]);
+    const double error = std::abs(as_double(ours[i]) - ref) / std::max(std::abs(ref), 1.0);
     if (!(error <= check_tolerance)) ++a.beyond_tolerance;  // NaN counts as beyond
     a.max_error = std::max(a.max_error, std::isnan(error) ? INFINITY : error);
   }
@@ -204,6 +213,12 @@ agreement compare(const case_data& data, const void* ours, const void* reference
   }
   if (data.spec.type == dtype::u8) {
     return compare(static_cast<const std::uint8_t*>(ours), static_cast<const std::uint8_t*>(reference), n);
+  }
+  if (data.spec.type == dtype::f16) {
+    return compare(static_cast<const resample::float16*>(ours), static_cast<const resample::float16*>(reference), n);
+  }
+  if (data.spec.type == dtype::bf16) {
+    return compare(static_cast<const resample::bfloat16*>(ours), static_cast<const resample::bfloat16*>(reference), n);
   }
   return compare(static_cast<const float*>(ours), static_cast<const float*>(reference), n);
 }
@@ -231,7 +246,9 @@ void check(int most_threads) {
   std::printf("Check: resample vs ATen (tolerance %.0e, relative to max(|ATen|, 1))\n", check_tolerance);
   for (const bench_case& c : all_cases()) {
     const case_data data(c);
-    std::string versus_aten = c.type == dtype::u8 ? "ATen 1.13 has no uint8 kernel for this mode" : "ATen not built in";
+    std::string versus_aten = c.type == dtype::u8    ? "ATen 1.13 has no uint8 kernel for this mode"
+                              : c.type == dtype::f16 || c.type == dtype::bf16 ? "compared with resample's float32 (case 1)"
+                                                                              : "ATen not built in";
     std::string versus_threads;
     std::string versus_opencv;
     try {

@@ -97,6 +97,7 @@ class opencv_runner final : public runner {
 bool opencv_supports(const bench_case& c) {
   // No such options; uint8 antialias is compared with INTER_AREA (see interpolation_for).
   if ((c.opts.antialias && c.type != dtype::u8) || c.opts.align_corners.value_or(false)) return false;
+  if (c.type == dtype::f16 || c.type == dtype::bf16) return false;  // measured against resample's float32
   if (interpolation_for(c) < 0) return false;
   const std::size_t rank = c.input_shape.size();
   if (rank == 3) return c.memory == layout::contiguous;

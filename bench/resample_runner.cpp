@@ -72,7 +72,7 @@ class resample_backward_runner final : public runner {
 }  // namespace
 
 runner_ptr make_resample_backward_runner(const case_data& data) {
-  if (data.spec.type == dtype::u8) return nullptr;  // no gradients of integers
+  if (data.spec.type != dtype::f32 && data.spec.type != dtype::f64) return nullptr;  // gradients: float, double
   if (data.spec.type == dtype::f64) return std::make_unique<resample_backward_runner<double>>(data);
   return std::make_unique<resample_backward_runner<float>>(data);
 }
@@ -80,6 +80,8 @@ runner_ptr make_resample_backward_runner(const case_data& data) {
 runner_ptr make_resample_runner(const case_data& data, bool reuse_plan) {
   if (data.spec.type == dtype::f64) return std::make_unique<resample_runner<double>>(data, reuse_plan);
   if (data.spec.type == dtype::u8) return std::make_unique<resample_runner<std::uint8_t>>(data, reuse_plan);
+  if (data.spec.type == dtype::f16) return std::make_unique<resample_runner<resample::float16>>(data, reuse_plan);
+  if (data.spec.type == dtype::bf16) return std::make_unique<resample_runner<resample::bfloat16>>(data, reuse_plan);
   return std::make_unique<resample_runner<float>>(data, reuse_plan);
 }
 

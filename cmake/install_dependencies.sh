@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing resample needs on Debian/Ubuntu: a compiler, CMake, and the
-# test and example dependencies (Catch2 v2, Eigen 3, stb). The library itself needs none of them.
+# test and example dependencies (Catch2 v2, Eigen 3, stb; OpenCV imgproc and photo for the tests that
+# compare pyramids and fusion with OpenCV). The library itself needs none of them.
 # Does nothing when everything is already installed. Usage: bash cmake/install_dependencies.sh [--bench] [--arm]
 # (--bench adds Google Benchmark, PyTorch's libtorch and OpenCV for the comparison benchmarks;
 # --arm adds an aarch64 cross compiler and qemu to build and run the tests for 64-bit ARM).
 set -euo pipefail
 
-packages=(cmake make ninja-build g++ libeigen3-dev catch2 libstb-dev)
+packages=(cmake make ninja-build g++ libeigen3-dev catch2 libstb-dev libopencv-imgproc-dev libopencv-photo-dev)
 for option in "$@"; do
   case "$option" in
     --bench) packages+=(libbenchmark-dev libtorch-dev libopencv-dev python3-matplotlib) ;;

@@ -3,8 +3,8 @@
 //
 // Reads format versions 1.0, 2.0 and 3.0; writes 1.0 with the header NumPy >= 1.23 writes, byte for
 // byte, so a file this writes compares equal (cmp) to numpy.save of the same array. Only
-// little-endian, C-order arrays of float32 ('<f4'), float64 ('<f8') and uint8 ('|u1', '<u1') are
-// handled; anything else is refused with npy::npy_error naming the problem, never misread.
+// little-endian, C-order arrays of float32 ('<f4'), float64 ('<f8'), float16 ('<f2') and uint8
+// ('|u1', '<u1') are handled; anything else is refused with npy::npy_error naming the problem, never misread.
 // The format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 #pragma once
 
@@ -23,6 +23,8 @@
 #include <variant>
 #include <vector>
 
+#include <resample/half.hpp>
+
 namespace npy {
 
 /// Everything that goes wrong reading or writing a .npy file.
@@ -31,7 +33,7 @@ class npy_error : public std::runtime_error {
   explicit npy_error(const std::string& message) : std::runtime_error(message) {}
 };
 
-enum class dtype { float32, float64, uint8 };
+enum class dtype { float32, float64, uint8, float16 };
 
 /// NumPy's name for `type`: "float32", ...
 inline const char* dtype_name(dtype type) {
@@ -39,6 +41,7 @@ inline const char* dtype_name(dtype type) {
     case dtype::float32: return "float32";
     case dtype::float64: return "float64";
     case dtype::uint8: return "uint8";
+    case dtype::float16: return "float16";
   }
   return "unknown";
 }
@@ -47,7 +50,8 @@ inline const char* dtype_name(dtype type) {
 /// holds the element type, so callers turn it into a template call with one std::visit.
 struct array {
   std::vector<std::int64_t> shape;
-  std::variant<std::vector<float>, std::vector<double>, std::vector<std::uint8_t>> values;
+  std::variant<std::vector<float>, std::vector<double>, std::vector<std::uint8_t>, std::vector<resample::float16>>
+      values;
 
   dtype type() const noexcept { return static_cast<dtype>(values.index()); }
 };
@@ -63,8 +67,11 @@ constexpr const char* descr_of() {
     return "<f4";
   } else if constexpr (std::is_same_v<T, double>) {
     return "<f8";
+  } else if constexpr (std::is_same_v<T, resample::float16>) {
+    return "<f2";
   } else {
-    static_assert(std::is_same_v<T, std::uint8_t>, "npy: the element type must be float, double or std::uint8_t");
+    static_assert(std::is_same_v<T, std::uint8_t>,
+                  "npy: the element type must be float, double, resample::float16 or std::uint8_t");
     return "|u1";
   }
 }
@@ -99,7 +106,7 @@ class header_parser {
       if (key == "descr") {
         skip_space();
         if (peek() != '\'' && peek() != '"') {
-          fail("the dtype is a structured or subarray type; only '<f4', '<f8' and '|u1' are supported");
+          fail("the dtype is a structured or subarray type; only '<f4', '<f8', '<f2' and '|u1' are supported");
         }
         descr = parse_string();
         seen_descr = true;
@@ -328,12 +335,15 @@ inline array read(const std::string& path) {
   } else if (descr == "|u1" || descr == "<u1") {
     const std::int64_t count = detail::element_count(shape, 1, path);
     result.values = detail::read_values<std::uint8_t>(f, count, available, path, shape);
-  } else if (descr == ">f4" || descr == ">f8") {
+  } else if (descr == "<f2") {
+    const std::int64_t count = detail::element_count(shape, 2, path);
+    result.values = detail::read_values<resample::float16>(f, count, available, path, shape);
+  } else if (descr == ">f4" || descr == ">f8" || descr == ">f2") {
     throw npy_error(path + ": big-endian dtype '" + descr + "' is not supported; save a.astype('<" + descr.substr(1) +
                     "') instead");
   } else {
     throw npy_error(path + ": unsupported dtype '" + descr +
-                    "'; supported: '<f4' (float32), '<f8' (float64), "
+                    "'; supported: '<f4' (float32), '<f8' (float64), '<f2' (float16), "
                     "'|u1' (uint8)");
   }
   return result;

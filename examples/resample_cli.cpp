@@ -54,8 +54,9 @@ options describe the forward call.
 
 arguments:
   IN.npy, OUT.npy           .npy files, little-endian and C order, of rank 3, 4 or 5:
-                            float32, float64 or uint8 for every mode (uint8: fixed point, as
-                            Pillow with --antialias, as PyTorch 2.1 for bilinear and bicubic)
+                            float32, float64, float16 or uint8 for every mode (float16: computed in
+                            float32, rounded to nearest even; uint8: fixed point, as Pillow with
+                            --antialias, as PyTorch 2.1 for bilinear and bicubic)
   --mode MODE               nearest | nearest-exact | linear | bilinear | bicubic | trilinear | area
   --size S [S ...]          output spatial size: one value for every spatial axis, or one per axis
   --scale-factor F [F ...]  spatial scale factor(s), same rule; the output extent is floor(in * F)
@@ -433,8 +434,9 @@ int run(const std::vector<std::string>& args) {
   std::visit(
       [&](const auto& values) {
         using value_type = typename std::decay_t<decltype(values)>::value_type;
-        if constexpr (std::is_same_v<value_type, std::uint8_t>) {
-          throw std::runtime_error(parsed.paths[0] + " holds uint8; gradients are float32 or float64");
+        if constexpr (!std::is_floating_point_v<value_type>) {
+          throw std::runtime_error(parsed.paths[0] + " holds " + npy::dtype_name(input.type()) +
+                                   "; gradients are float32 or float64");
         } else {
           backward_and_write(values, input.shape, parsed);
         }

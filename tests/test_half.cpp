@@ -137,7 +137,7 @@ TEST_CASE("16-bit conversions round to nearest even, alike on every instruction 
       CHECK(differs == 0);
     }
   }
-#if defined(__FLT16_MAX__)
+#if defined(RESAMPLE_HAS_FLOAT16)
   SECTION("the compiler's _Float16 rounds the same way") {
     std::size_t wrong = 0;
     for (float x : probe_floats(binary16)) {
@@ -274,7 +274,7 @@ TEMPLATE_TEST_CASE("16-bit resampling is the float result rounded to the type", 
   CHECK(wrong == 0);
 }
 
-#if defined(__FLT16_MAX__)
+#if defined(RESAMPLE_HAS_FLOAT16)
 TEST_CASE("the compiler's _Float16 is an element type too", "[half]") {
   const resample::dims shape{1, 2, 5, 7};
   std::vector<_Float16> x(70);

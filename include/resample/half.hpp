@@ -10,6 +10,15 @@
 
 #include "detail/half_bits.hpp"
 
+// The compiler's native 16-bit types, where C++ code may name them (GCC defines __FLT16_MAX__ on
+// targets whose C++ front end lacks _Float16, such as aarch64 before GCC 13).
+#if defined(__FLT16_MAX__) && (defined(__clang__) || defined(__x86_64__) || defined(__i386__))
+#define RESAMPLE_HAS_FLOAT16 1
+#endif
+#if defined(__BFLT16_MAX__) && (defined(__clang__) || defined(__x86_64__) || defined(__i386__))
+#define RESAMPLE_HAS_BF16 1
+#endif
+
 namespace resample {
 
 /// IEEE 754 binary16 (torch.float16): 1 sign, 5 exponent, 10 mantissa bits.
@@ -67,11 +76,11 @@ template <>
 inline constexpr half_format half_format_of<float16> = half_format::float16;
 template <>
 inline constexpr half_format half_format_of<bfloat16> = half_format::bfloat16;
-#if defined(__FLT16_MAX__)
+#if defined(RESAMPLE_HAS_FLOAT16)
 template <>
 inline constexpr half_format half_format_of<_Float16> = half_format::float16;
 #endif
-#if defined(__BFLT16_MAX__)
+#if defined(RESAMPLE_HAS_BF16)
 template <>
 inline constexpr half_format half_format_of<__bf16> = half_format::bfloat16;
 #endif

@@ -10,6 +10,7 @@
 
 #include "backward.hpp"
 #include "error.hpp"
+#include "fusion.hpp"
 #include "half.hpp"
 #include "instruction_set.hpp"
 #include "interpolate.hpp"
@@ -17,6 +18,7 @@
 #include "output_size.hpp"
 #include "parallel.hpp"
 #include "plan.hpp"
+#include "pyramid.hpp"
 #include "tensor.hpp"
 #include "thread_pool.hpp"
 #include "version.hpp"

@@ -1,0 +1,67 @@
+# Runs the fuse tool once and checks the outcome.
+#   cmake -DTOOL=bin/fuse -DSCRATCH=dir -DARGS="@OUT@|in1.png|in2.png|--rule|max" [-DFAIL=ON]
+#         [-DEXPECT=regex] [-DEXPECT_STATUS=n] [-DPREEXISTING=ON] [-DEXPECTED=file.png] -P run_fuse.cmake
+# Success: exit status 0 and SCRATCH/out.png is a PNG (byte-identical to EXPECTED when given),
+# with no other file left in SCRATCH.
+# Failure (FAIL=ON): non-zero status (EXPECT_STATUS when given), stderr starting with "error: "
+# and matching EXPECT, and SCRATCH as it was: no out.png, no temporary file, an existing out.png
+# (PREEXISTING=ON) byte-identical.
+cmake_minimum_required(VERSION 3.16)
+
+set(out "${SCRATCH}/out.png")
+string(REPLACE "@OUT@" "${out}" args "${ARGS}")
+string(REPLACE "|" ";" args "${args}")
+file(REMOVE_RECURSE "${SCRATCH}")
+file(MAKE_DIRECTORY "${SCRATCH}")
+set(old_content "an existing OUT.png that a failed run must not touch\n")
+if(PREEXISTING)
+  file(WRITE "${out}" "${old_content}")
+endif()
+
+execute_process(COMMAND "${TOOL}" ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
+set(report "exit status ${rc}\nstderr:\n${stderr}\nstdout:\n${stdout}")
+file(GLOB left "${SCRATCH}/*" "${SCRATCH}/.*")
+
+if(NOT FAIL)
+  if(NOT rc STREQUAL "0")
+    message(FATAL_ERROR "the run failed\n${report}")
+  endif()
+  if(NOT left STREQUAL "${out}")
+    message(FATAL_ERROR "expected exactly ${out}, found: ${left}\n${report}")
+  endif()
+  file(READ "${out}" signature LIMIT 8 HEX)
+  if(NOT signature STREQUAL "89504e470d0a1a0a")
+    message(FATAL_ERROR "${out} is not a PNG file\n${report}")
+  endif()
+  if(DEFINED EXPECTED)
+    execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${out}" "${EXPECTED}" RESULT_VARIABLE differ)
+    if(differ)
+      message(FATAL_ERROR "${out} differs from ${EXPECTED}\n${report}")
+    endif()
+  endif()
+  return()
+endif()
+
+if(rc STREQUAL "0" OR NOT rc MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "expected a failure with an exit status\n${report}")
+endif()
+if(DEFINED EXPECT_STATUS AND NOT rc STREQUAL "${EXPECT_STATUS}")
+  message(FATAL_ERROR "expected exit status ${EXPECT_STATUS}\n${report}")
+endif()
+if(NOT stderr MATCHES "^error: ")
+  message(FATAL_ERROR "stderr does not start with 'error: '\n${report}")
+endif()
+if(DEFINED EXPECT AND NOT stderr MATCHES "${EXPECT}")
+  message(FATAL_ERROR "stderr does not match '${EXPECT}'\n${report}")
+endif()
+if(PREEXISTING)
+  if(NOT left STREQUAL "${out}")
+    message(FATAL_ERROR "expected only the pre-existing ${out}, found: ${left}\n${report}")
+  endif()
+  file(READ "${out}" content)
+  if(NOT content STREQUAL old_content)
+    message(FATAL_ERROR "the failed run changed the existing ${out}\n${report}")
+  endif()
+elseif(left)
+  message(FATAL_ERROR "the failed run left files behind: ${left}\n${report}")
+endif()
