@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // interpolate_backward: PyTorch's gradients (tests/golden_backward, made by
 // make_backward_goldens.py), the transpose of the independent dense oracle on random shapes, a
-// finite-difference check of the linear modes, and layout, thread-count and error checks.
+// finite-difference check of the linear modes, the vectorised paths against the scalar gather on
+// larger shapes, and layout, thread-count, instruction-set and error checks.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -290,6 +291,12 @@ void check_golden(const golden_set& set, const golden_case& c, std::map<std::str
   awkward<T> gi(c.input_shape, false, true);
   plan.execute(go.view, gi.view);
   REQUIRE(contiguous_copy(gi.view) == got.values());
+  // A flipped grad_output (negative W stride) takes the scalar gather: same bits.
+  awkward<T> flipped(c.output_shape, false, true);
+  fill_view(flipped.view, g);
+  resample::tensor<T> gathered(c.input_shape);
+  plan.execute(flipped.view, gathered.view());
+  REQUIRE(gathered.values() == got.values());
 
   std::vector<double> g_as_t(g.begin(), g.end());
   const reference ref = oracle_gradient(c.input_shape, c.opts, g_as_t);
@@ -328,7 +335,9 @@ TEST_CASE("backward matches PyTorch's autograd on every golden case", "[backward
     report << key << ": " << s.exact << "/" << s.cases << " bit-exact, max rel error " << s.worst << "\n";
   }
   INFO(report.str());
-  // Every case is expected to be bit-exact: the gather adds ATen's terms in ATen's order.
+  // Every case is expected to be bit-exact: every path adds ATen's terms in ATen's order. The
+  // goldens run the row path (unit-stride and strided gradients) and the scalar gather; the
+  // paths test below holds the channel path and full vectors to the gather's bits.
   CHECK(exact == static_cast<int>(set.cases.size()));
 }
 
@@ -339,7 +348,9 @@ struct random_case {
   resample::options opts;
 };
 
-random_case make_random_case(std::mt19937& rng) {
+// `large` gives extents up to a few dozen, so that the vectorised paths have full vectors,
+// affine interiors (exact factors 2 and 1/2 are drawn often) and border columns.
+random_case make_random_case(std::mt19937& rng, bool large = false) {
   auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   random_case c;
   const resample::mode modes[] = {resample::mode::nearest,  resample::mode::nearest_exact, resample::mode::linear,
@@ -349,17 +360,34 @@ random_case make_random_case(std::mt19937& rng) {
   const std::size_t needed = resample::detail::required_rank(c.opts.mode);
   const int rank = needed != 0 ? static_cast<int>(needed) : pick(3, 5);
   const int spatial = rank - 2;
-  c.shape = {pick(1, 2), pick(1, 3)};
-  for (int a = 0; a < spatial; ++a) c.shape.push_back(pick(1, spatial == 3 ? 7 : 14));
+  if (large) {
+    // 70 channels reach the channels-last loop that streams long runs of channels.
+    const int channels[] = {1, 3, 9, 17, 70};
+    c.shape = {pick(1, 2), channels[pick(0, 4)]};
+    const int widest[] = {90, 40, 12};
+    const int cap = c.shape[1] == 70 ? 10 : 1000;
+    for (int a = 0; a < spatial; ++a)
+      c.shape.push_back(std::min(cap, pick(1, a + 1 == spatial ? widest[spatial - 1] + 30 : widest[spatial - 1])));
+  } else {
+    c.shape = {pick(1, 2), pick(1, 3)};
+    for (int a = 0; a < spatial; ++a) c.shape.push_back(pick(1, spatial == 3 ? 7 : 14));
+  }
   if (resample::takes_align_corners(c.opts.mode) && pick(0, 2) > 0) c.opts.align_corners = pick(0, 1) == 1;
   if ((c.opts.mode == resample::mode::bilinear || c.opts.mode == resample::mode::bicubic) && pick(0, 2) == 0) {
     c.opts.antialias = true;
   }
   const bool nearest = c.opts.mode == resample::mode::nearest || c.opts.mode == resample::mode::nearest_exact;
-  if (nearest || pick(0, 1) == 0) {
+  if (large && pick(0, 2) == 0) {
+    c.opts.scale_factor = {pick(0, 1) == 0 ? 2.0 : 0.5};
+    for (int a = 2; a < rank; ++a) c.shape[static_cast<std::size_t>(a)] = std::max<index_t>(c.shape[static_cast<std::size_t>(a)], 2);
+  } else if (nearest || pick(0, 1) == 0) {
     // Nearest backward uses its own float index with special cases that ignore a user scale;
     // the oracle is compared on sizes, where both agree away from rounding boundaries.
-    for (int a = 0; a < spatial; ++a) c.opts.size.push_back(pick(1, spatial == 3 ? 9 : 20));
+    for (int a = 0; a < spatial; ++a) {
+      const index_t in = c.shape[static_cast<std::size_t>(2 + a)];
+      c.opts.size.push_back(large ? std::max<index_t>(1, static_cast<index_t>(std::uniform_real_distribution<double>(0.2, 3.5)(rng) * static_cast<double>(in)))
+                                  : pick(1, spatial == 3 ? 9 : 20));
+    }
   } else {
     for (int a = 0; a < spatial; ++a) {
       const double s = std::uniform_real_distribution<double>(0.3, 3.2)(rng);
@@ -479,8 +507,10 @@ TEMPLATE_TEST_CASE("backward gives the same bits for any thread count and layout
   threaded.min_parallel_elements = 0;
   resample::execution serial;
   serial.max_threads = 1;
-  for (int iteration = 0; iteration < 150; ++iteration) {
-    const random_case c = make_random_case(rng);
+  const resample::instruction_set sets[] = {resample::instruction_set::portable, resample::instruction_set::sse2,
+                                            resample::instruction_set::avx2};
+  for (int iteration = 0; iteration < 300; ++iteration) {
+    const random_case c = make_random_case(rng, iteration % 2 == 1);
     const dims out = resample::output_shape(c.shape, c.opts);
     const std::vector<TestType> g = random_values<TestType>(rng, count_of(out));
     const resample::backward_plan<TestType> plan(c.shape, c.opts);
@@ -488,15 +518,60 @@ TEMPLATE_TEST_CASE("backward gives the same bits for any thread count and layout
     plan.execute(resample::tensor_view<const TestType>(g.data(), out), expected.view(), serial);
 
     threaded.grain_elements = 1 + static_cast<std::int64_t>(rng() % 13);
+    threaded.isa = sets[iteration % 3];
+    if (!resample::is_supported(threaded.isa)) threaded.isa = resample::instruction_set::portable;
+    // Layouts reach the three paths: unit-stride W, unit-stride C, and neither (flipped W).
     const bool channels_last = iteration % 2 == 0;
-    awkward<TestType> go(out, channels_last, !channels_last);
+    const bool flip = iteration % 4 == 1;
+    awkward<TestType> go(out, channels_last, flip);
     fill_view(go.view, g);
-    awkward<TestType> gi(c.shape, !channels_last, channels_last);
+    awkward<TestType> gi(c.shape, !channels_last, !flip);
     plan.execute(go.view, gi.view, threaded);
     INFO("mode " << resample::to_string(c.opts.mode) << ", input " << text_of(c.shape) << ", grain "
-                 << threaded.grain_elements);
+                 << threaded.grain_elements << ", instruction set " << static_cast<int>(threaded.isa));
     const std::vector<TestType> got = contiguous_copy(gi.view);
     REQUIRE(std::memcmp(got.data(), expected.data(), got.size() * sizeof(TestType)) == 0);
+  }
+}
+
+TEMPLATE_TEST_CASE("backward's vectorised paths give the scalar gather's bits", "[backward][paths]", float, double) {
+  // The scalar gather (reached through a grad_output with a negative W stride) adds each
+  // element's terms in PyTorch's order, as the goldens show on small shapes; the row and
+  // channel paths must give its bits on shapes large enough to use full vectors.
+  std::mt19937 rng(31337);
+  resample::execution serial;
+  serial.max_threads = 1;
+  serial.isa = resample::instruction_set::portable;
+  const resample::instruction_set sets[] = {resample::instruction_set::portable, resample::instruction_set::sse2,
+                                            resample::instruction_set::avx2};
+  for (int iteration = 0; iteration < 240; ++iteration) {
+    const random_case c = make_random_case(rng, true);
+    const dims out = resample::output_shape(c.shape, c.opts);
+    const std::vector<TestType> g = random_values<TestType>(rng, count_of(out));
+    const resample::backward_plan<TestType> plan(c.shape, c.opts);
+    awkward<TestType> flipped(out, false, true);
+    fill_view(flipped.view, g);
+    resample::tensor<TestType> expected(c.shape);
+    plan.execute(flipped.view, expected.view(), serial);
+    INFO("mode " << resample::to_string(c.opts.mode) << (c.opts.antialias ? " antialias" : "") << ", input "
+                 << text_of(c.shape) << ", output " << text_of(out));
+    for (resample::instruction_set isa : sets) {
+      if (!resample::is_supported(isa)) continue;
+      resample::execution exec = serial;
+      exec.isa = isa;
+      INFO("instruction set " << static_cast<int>(isa));
+      resample::tensor<TestType> contiguous(c.shape);
+      plan.execute(resample::tensor_view<const TestType>(g.data(), out), contiguous.view(), exec);
+      REQUIRE(std::memcmp(contiguous.data(), expected.data(), expected.values().size() * sizeof(TestType)) == 0);
+      for (int variant = 0; variant < 2; ++variant) {
+        awkward<TestType> go(out, variant == 0, false);
+        fill_view(go.view, g);
+        awkward<TestType> gi(c.shape, variant == 1, variant == 0);
+        plan.execute(go.view, gi.view, exec);
+        const std::vector<TestType> got = contiguous_copy(gi.view);
+        REQUIRE(std::memcmp(got.data(), expected.data(), got.size() * sizeof(TestType)) == 0);
+      }
+    }
   }
 }
 

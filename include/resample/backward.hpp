@@ -13,6 +13,8 @@
 #include "detail/antialias_table.hpp"
 #include "detail/axis_table.hpp"
 #include "detail/backward_gather.hpp"
+#include "detail/backward_kernels.hpp"
+#include "detail/backward_passes.hpp"
 #include "detail/backward_tables.hpp"
 #include "detail/format.hpp"
 #include "detail/geometry.hpp"
@@ -68,28 +70,32 @@ class backward_plan {
       const int box_axis = 3 - spatial + a;
       switch (rule_) {
         case detail::backward_rule::sum:
-          axes_[box_axis] = detail::transpose_taps(detail::nearest_backward_table<T>(axis, m == mode::nearest_exact));
+          layout_.axes[box_axis] = detail::transpose_taps(detail::nearest_backward_table<T>(axis, m == mode::nearest_exact));
           break;
         case detail::backward_rule::copy:
-          axes_[box_axis] = detail::transpose_taps(detail::nearest_backward_table<T>(axis, false));
+          layout_.axes[box_axis] = detail::transpose_taps(detail::nearest_backward_table<T>(axis, false));
           break;
         case detail::backward_rule::area:
         case detail::backward_rule::mean:
-          axes_[box_axis] = detail::transpose_taps(detail::area_backward_table<T>(axis));
+          layout_.axes[box_axis] = detail::transpose_taps(detail::area_backward_table<T>(axis));
           break;
         case detail::backward_rule::antialias:
           // The same weights as the forward (ATen recomputes them per output with the same code).
-          axes_[box_axis] = detail::transpose_taps(
+          layout_.axes[box_axis] = detail::transpose_taps(
               detail::antialias_table<T>(axis, geometry_.align_corners, m == mode::bicubic));
           break;
         case detail::backward_rule::cubic:
-          axes_[box_axis] = detail::transpose_taps(detail::cubic_backward_table<T>(axis, geometry_.align_corners));
+          layout_.axes[box_axis] = detail::transpose_taps(detail::cubic_backward_table<T>(axis, geometry_.align_corners));
           break;
         case detail::backward_rule::linear:
           // Same indices and lambdas as the forward, including the unchanged-extent copy.
-          axes_[box_axis] = detail::transpose_taps(detail::linear_table<T>(axis, geometry_.align_corners));
+          layout_.axes[box_axis] = detail::transpose_taps(detail::linear_table<T>(axis, geometry_.align_corners));
           break;
       }
+    }
+    layout_.rule = rule_;
+    if (rule_ != detail::backward_rule::mean && rule_ != detail::backward_rule::copy) {
+      layout_.build();
     }
     if (rule_ == detail::backward_rule::mean) {
       // ATen divides by the element count converted once (an int64 scalar promoted to T).
@@ -97,6 +103,7 @@ class backward_plan {
       for (const detail::axis_geometry& axis : geometry_.axes) n *= axis.in;
       count_ = static_cast<T>(n);
     }
+    layout_.count = count_;
   }
 
   /// The forward's input shape: the shape of grad_input.
@@ -135,8 +142,9 @@ class backward_plan {
     detail::check_target_memory(grad_output, grad_input, "grad_output", "grad_input");
   }
 
-  // Tasks are (plane, range of the plane's grad_input elements in row-major order) of about
-  // exec.grain_elements elements; every element is computed independently of the split.
+  // The fast paths (backward_passes.hpp) split the work into (plane or batch element, range of
+  // grad_input rows); the scalar gather into (plane, range of elements). Every element is
+  // computed the same way whatever the split.
   void run(const tensor_view<const T>& grad_output, const tensor_view<T>& grad_input, const execution& exec) const {
     const int spatial = grad_input.rank() - 2;
     std::int64_t plane_elements = 1;
@@ -145,34 +153,77 @@ class backward_plan {
       plane_elements *= axis.in;
       plane_outputs *= axis.out;
     }
+    const std::int64_t batch = grad_input.extent(0);
     const std::int64_t channels = grad_input.extent(1);
-    const std::int64_t planes = grad_input.extent(0) * channels;
-    const std::int64_t per_task = std::clamp<std::int64_t>(exec.grain_elements, 1, plane_elements);
-    const std::int64_t tasks_per_plane = (plane_elements + per_task - 1) / per_task;
+    const std::int64_t planes = batch * channels;
     const std::int64_t total = planes * (plane_elements + plane_outputs);
     const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
-    const std::array<const detail::backward_axis<T>*, 3> axes{&axes_[0], &axes_[1], &axes_[2]};
+    const detail::backward_kernel_set<T> kernels = detail::backward_kernels_for<T>(exec.isa);
+    detail::backward_call<T> call;
+    for (int a = 0; a < spatial; ++a) {
+      call.go_stride[3 - spatial + a] = grad_output.stride(2 + a);
+      call.gi_stride[3 - spatial + a] = grad_input.stride(2 + a);
+    }
+    const std::int64_t in_w = layout_.axes[2].in;
+    const std::int64_t rows = layout_.axes[0].in * layout_.axes[1].in;
+    const bool fast = rule_ != detail::backward_rule::mean && rule_ != detail::backward_rule::copy;
+    const bool rows_fit = fast && layout_.rows_fit;
+    const T* go0 = grad_output.data_handle();
+    T* gi0 = grad_input.data_handle();
+
+    // Unit-stride W rows first; then unit-stride channels when there are enough for a vector;
+    // then other positive W strides (rows gathered once each). Negative W strides (a flipped
+    // view) take the scalar gather.
+    const bool along_w = call.go_stride[2] == 1 || layout_.axes[2].out == 1;
+    const bool along_c = channels >= 8 && grad_output.stride(1) == 1;
+    if (rows_fit && (along_w || (!along_c && call.go_stride[2] > 0))) {
+      const std::int64_t per_task = std::clamp<std::int64_t>(exec.grain_elements / std::max<std::int64_t>(in_w, 1), 1, rows);
+      const std::int64_t chunks = (rows + per_task - 1) / per_task;
+      detail::parallel_for(exec, threads, planes * chunks, [&](std::int64_t task) {
+        const std::int64_t plane = task / chunks;
+        const std::int64_t r0 = (task % chunks) * per_task;
+        detail::backward_call<T> c = call;
+        c.go = go0 + (plane / channels) * grad_output.stride(0) + (plane % channels) * grad_output.stride(1);
+        c.gi = gi0 + (plane / channels) * grad_input.stride(0) + (plane % channels) * grad_input.stride(1);
+        detail::rows_along_w(layout_, kernels, c, r0, std::min(r0 + per_task, rows));
+      });
+      return;
+    }
+    if (fast && along_c) {
+      const std::int64_t row_elements = std::max<std::int64_t>(in_w * channels, 1);
+      const std::int64_t per_task = std::clamp<std::int64_t>(exec.grain_elements / row_elements, 1, rows);
+      const std::int64_t chunks = (rows + per_task - 1) / per_task;
+      detail::parallel_for(exec, threads, batch * chunks, [&](std::int64_t task) {
+        const std::int64_t n = task / chunks;
+        const std::int64_t r0 = (task % chunks) * per_task;
+        detail::backward_call<T> c = call;
+        c.go = go0 + n * grad_output.stride(0);
+        c.gi = gi0 + n * grad_input.stride(0);
+        detail::rows_along_c(layout_, kernels, c, channels, grad_input.stride(1), r0, std::min(r0 + per_task, rows));
+      });
+      return;
+    }
+
+    const std::int64_t per_task = std::clamp<std::int64_t>(exec.grain_elements, 1, plane_elements);
+    const std::int64_t tasks_per_plane = (plane_elements + per_task - 1) / per_task;
+    const std::array<const detail::backward_axis<T>*, 3> axes{&layout_.axes[0], &layout_.axes[1], &layout_.axes[2]};
     detail::parallel_for(exec, threads, planes * tasks_per_plane, [&](std::int64_t task) {
       const std::int64_t plane = task / tasks_per_plane;
       const std::int64_t begin = (task % tasks_per_plane) * per_task;
       const std::int64_t end = std::min(begin + per_task, plane_elements);
-      const std::int64_t n = plane / channels;
-      const std::int64_t c = plane % channels;
       detail::plane_ref<const T> go;
       detail::plane_ref<T> gi;
-      go.data = grad_output.data_handle() + n * grad_output.stride(0) + c * grad_output.stride(1);
-      gi.data = grad_input.data_handle() + n * grad_input.stride(0) + c * grad_input.stride(1);
-      for (int a = 0; a < spatial; ++a) {
-        go.stride[3 - spatial + a] = grad_output.stride(2 + a);
-        gi.stride[3 - spatial + a] = grad_input.stride(2 + a);
-      }
+      go.data = go0 + (plane / channels) * grad_output.stride(0) + (plane % channels) * grad_output.stride(1);
+      gi.data = gi0 + (plane / channels) * grad_input.stride(0) + (plane % channels) * grad_input.stride(1);
+      go.stride = call.go_stride;
+      gi.stride = call.gi_stride;
       detail::gather_range(rule_, axes, go, gi, begin, end, count_);
     });
   }
 
   detail::geometry geometry_;
   detail::backward_rule rule_ = detail::backward_rule::sum;
-  std::array<detail::backward_axis<T>, 3> axes_;  // box axes D, H, W; absent axes are 1 -> 1 identities
+  detail::backward_layout<T> layout_;  // box axes D, H, W (absent axes are 1 -> 1 identities) and fast-path tables
   T count_ = T(1);
 };
 

@@ -82,6 +82,21 @@ T gather_one(const std::array<const backward_axis<T>*, 3>& axes, const plane_ref
   return acc;
 }
 
+template <class T>
+T gather_one(backward_rule rule, const std::array<const backward_axis<T>*, 3>& axes, const plane_ref<const T>& go,
+             const std::array<std::int64_t, 3>& i, T count) {
+  switch (rule) {
+    case backward_rule::sum: return gather_one<backward_rule::sum, T>(axes, go, i, count);
+    case backward_rule::linear: return gather_one<backward_rule::linear, T>(axes, go, i, count);
+    case backward_rule::cubic: return gather_one<backward_rule::cubic, T>(axes, go, i, count);
+    case backward_rule::antialias: return gather_one<backward_rule::antialias, T>(axes, go, i, count);
+    case backward_rule::area: return gather_one<backward_rule::area, T>(axes, go, i, count);
+    case backward_rule::mean: return gather_one<backward_rule::mean, T>(axes, go, i, count);
+    case backward_rule::copy: return gather_one<backward_rule::copy, T>(axes, go, i, count);
+  }
+  return T(0);
+}
+
 /// Computes grad_input elements [begin, end) (row-major over D, H, W) of one plane.
 template <backward_rule Rule, class T>
 void gather_range(const std::array<const backward_axis<T>*, 3>& axes, const plane_ref<const T>& go,
