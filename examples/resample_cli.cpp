@@ -65,8 +65,8 @@ arguments:
   --antialias               antialias=True (bilinear and bicubic on 4-D arrays only)
   --layout LAYOUT           channels-first (default): the array is N, C, spatial... (e.g. NCHW)
                             channels-last: the array is N, spatial..., C (e.g. NHWC); so is OUT.npy
-  --backward                compute the input gradient (GRAD_OUT.npy, GRAD_IN.npy: float32 or
-                            float64); needs --input-size
+  --backward                compute the input gradient (GRAD_OUT.npy, GRAD_IN.npy: float32,
+                            float64 or float16); needs --input-size
   --input-size S [S ...]    the forward input's spatial size, with --backward only: one value for
                             every spatial axis, or one per axis
   -h, --help                show this help and exit
@@ -434,9 +434,8 @@ int run(const std::vector<std::string>& args) {
   std::visit(
       [&](const auto& values) {
         using value_type = typename std::decay_t<decltype(values)>::value_type;
-        if constexpr (!std::is_floating_point_v<value_type>) {
-          throw std::runtime_error(parsed.paths[0] + " holds " + npy::dtype_name(input.type()) +
-                                   "; gradients are float32 or float64");
+        if constexpr (std::is_same_v<value_type, std::uint8_t>) {
+          throw std::runtime_error(parsed.paths[0] + " holds uint8; gradients are float32, float64 or float16");
         } else {
           backward_and_write(values, input.shape, parsed);
         }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // float16 and bfloat16: the conversions round to nearest even (checked against an arithmetic
 // oracle and the compiler's _Float16), every instruction set converts alike, and resampling a
-// 16-bit tensor gives exactly the float result of the widened input, rounded to the type.
+// 16-bit tensor gives exactly the float result of the widened input, rounded to the type (its
+// gradient likewise).
 #include <catch2/catch.hpp>
 #include <resample/resample.hpp>
 
@@ -271,6 +272,51 @@ TEMPLATE_TEST_CASE("16-bit resampling is the float result rounded to the type", 
   }
   INFO("elements checked: " << checked);
   CHECK(checked > 100000);
+  CHECK(wrong == 0);
+}
+
+TEMPLATE_TEST_CASE("16-bit gradients are the float gradients rounded to the type", "[half][backward]", float16,
+                   bfloat16) {
+  std::mt19937 rng(20261126);
+  std::uniform_real_distribution<float> uniform(-6, 6);
+  std::size_t checked = 0, wrong = 0;
+  for (int iteration = 0; iteration < 150; ++iteration) {
+    const half_case c = make_half_case(rng);
+    CAPTURE(iteration, resample::detail::format_dims(c.shape), resample::to_string(c.opts.mode), c.opts.antialias,
+            c.opts.align_corners, c.layout);
+    resample::dims out_shape;
+    try {
+      out_shape = resample::output_shape(c.shape, c.opts);
+    } catch (const resample::error&) {
+      continue;  // a scale that makes an empty output
+    }
+    std::vector<TestType> g_storage;
+    const auto g = layout_view<TestType>(g_storage, out_shape, c.layout);
+    for (auto& v : g_storage) v = TestType(uniform(rng));
+    resample::tensor<float> widened(out_shape);
+    const std::vector<std::int64_t> g_offsets = logical_offsets(g);
+    for (std::size_t i = 0; i < g_offsets.size(); ++i)
+      widened.data()[i] = static_cast<float>(g.data_handle()[g_offsets[i]]);
+    const resample::tensor<float> expected = resample::interpolate_backward(widened.view(), c.shape, c.opts);
+
+    const resample::backward_plan<TestType> p(c.shape, c.opts);
+    for (int threads : {1, 2}) {
+      std::vector<TestType> gi_storage;
+      const auto gi = layout_view<TestType>(gi_storage, c.shape, c.layout);
+      resample::execution exec;
+      exec.max_threads = threads;
+      exec.min_parallel_elements = 0;
+      exec.grain_elements = 256;
+      p.execute(resample::tensor_view<const TestType>(g.data_handle(), out_shape, g.strides()), gi, exec);
+      const std::vector<std::int64_t> gi_offsets = logical_offsets(gi);
+      for (std::size_t k = 0; k < gi_offsets.size(); ++k) {
+        ++checked;
+        if (gi.data_handle()[gi_offsets[k]] != TestType(expected.data()[k])) ++wrong;
+      }
+    }
+  }
+  INFO("elements checked: " << checked);
+  CHECK(checked > 10000);
   CHECK(wrong == 0);
 }
 

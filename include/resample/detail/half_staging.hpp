@@ -5,11 +5,14 @@
 // written once.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
 #include "../half.hpp"
+#include "../tensor.hpp"
+#include "../view.hpp"
 #include "box.hpp"
 #include "kernels.hpp"
 
@@ -93,6 +96,39 @@ box<float> shifted_dense_box(std::vector<float>& buffer, const box<T>& like, int
   b.extent[axis] = like.extent[axis];
   b.data -= first * b.stride[axis];
   return b;
+}
+
+/// Calls f(offset, i) for the i-th element of `view` in logical (C) order, offset in elements.
+template <class T, class F>
+void for_each_element(const tensor_view<T>& view, F&& f) {
+  std::array<index_t, max_rank> at{};
+  const int rank = view.rank();
+  index_t count = 1;
+  for (int r = 0; r < rank; ++r) count *= view.extent(r);
+  for (index_t i = 0; i < count; ++i) {
+    index_t offset = 0;
+    for (int r = 0; r < rank; ++r) offset += at[static_cast<std::size_t>(r)] * view.stride(r);
+    f(offset, i);
+    for (int r = rank; r-- > 0;) {  // the next index, last axis fastest
+      if (++at[static_cast<std::size_t>(r)] < view.extent(r)) break;
+      at[static_cast<std::size_t>(r)] = 0;
+    }
+  }
+}
+
+/// A contiguous float copy of a 16-bit view (exact).
+template <class S>
+tensor<float> widened(const tensor_view<const S>& view) {
+  tensor<float> wide(view.extents());
+  for_each_element(view,
+                   [&](index_t offset, index_t i) { wide.data()[i] = static_cast<float>(view.data_handle()[offset]); });
+  return wide;
+}
+
+/// Rounds a contiguous float tensor into a 16-bit view of the same extents, to nearest even.
+template <class S>
+void narrow_into(const tensor<float>& values, const tensor_view<S>& view) {
+  for_each_element(view, [&](index_t offset, index_t i) { view.data_handle()[offset] = S(values.data()[i]); });
 }
 
 /// The staging buffers of one thread.
