@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -482,5 +483,107 @@ TEST_CASE("uint8 results do not depend on the layout, for any channel count", "[
     resample::execution portable;
     portable.isa = resample::instruction_set::portable;
     CHECK(run_in_layout(x, shape, o, "channels_last", portable) == reference);
+  }
+}
+
+TEST_CASE("uint8 area is the exact window mean rounded half up, in every layout and instruction set", "[uint8][area]") {
+  // PyTorch's adaptive windows: [floor(o * in / out), ceil((o + 1) * in / out)).
+  const auto window = [](std::int64_t o, std::int64_t in, std::int64_t out) {
+    return std::pair<std::int64_t, std::int64_t>{o * in / out, ((o + 1) * in + out - 1) / out};
+  };
+  struct area_case {
+    dims shape;
+    dims size;
+  };
+  // Integer factors 2 and 4 (with row tails), odd ratios, upscales, windows of more than 128
+  // rows or 2^14 elements (the scalar loop), 1-D and 3-D, many channels.
+  const std::vector<area_case> cases = {
+      {{1, 2, 64, 200}, {32, 100}},   {{2, 3, 48, 92}, {12, 23}},    {{1, 1, 256, 256}, {100, 70}},
+      {{1, 4, 33, 35}, {50, 61}},     {{1, 2, 300, 90}, {2, 3}},     {{1, 1, 200, 200}, {1, 1}},
+      {{1, 19, 40, 36}, {10, 9}},     {{1, 5, 77}, {19}},            {{1, 8, 300}, {7}},
+      {{1, 3, 9, 40, 44}, {4, 10, 11}}, {{1, 2, 5, 12, 70}, {8, 7, 35}}, {{2, 16, 8, 8}, {2, 4}},
+  };
+  std::mt19937 rng(5);
+  for (const area_case& c : cases) {
+    resample::options o;
+    o.mode = mode::area;
+    o.size = c.size;
+    const int spatial = static_cast<int>(c.size.size());
+    dims full_in{1, 1, 1}, full_out{1, 1, 1};
+    for (int a = 0; a < spatial; ++a) {
+      full_in[static_cast<std::size_t>(3 - spatial + a)] = c.shape[static_cast<std::size_t>(2 + a)];
+      full_out[static_cast<std::size_t>(3 - spatial + a)] = c.size[static_cast<std::size_t>(a)];
+    }
+    const std::int64_t planes = c.shape[0] * c.shape[1];
+    const std::int64_t in_plane = full_in[0] * full_in[1] * full_in[2];
+    const std::int64_t out_plane = full_out[0] * full_out[1] * full_out[2];
+    bytes x(static_cast<std::size_t>(planes * in_plane));
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = i % 5 == 0 ? std::uint8_t(255) : std::uint8_t(rng());
+    bytes want(static_cast<std::size_t>(planes * out_plane));
+    for (std::int64_t p = 0; p < planes; ++p)
+      for (std::int64_t od = 0; od < full_out[0]; ++od)
+        for (std::int64_t oh = 0; oh < full_out[1]; ++oh)
+          for (std::int64_t ow = 0; ow < full_out[2]; ++ow) {
+            const auto [d0, d1] = window(od, full_in[0], full_out[0]);
+            const auto [h0, h1] = window(oh, full_in[1], full_out[1]);
+            const auto [w0, w1] = window(ow, full_in[2], full_out[2]);
+            std::uint64_t sum = 0;
+            for (std::int64_t d = d0; d < d1; ++d)
+              for (std::int64_t h = h0; h < h1; ++h)
+                for (std::int64_t w = w0; w < w1; ++w) sum += x[static_cast<std::size_t>(p * in_plane + (d * full_in[1] + h) * full_in[2] + w)];
+            const std::uint64_t count = static_cast<std::uint64_t>((d1 - d0) * (h1 - h0) * (w1 - w0));
+            want[static_cast<std::size_t>(p * out_plane + (od * full_out[1] + oh) * full_out[2] + ow)] =
+                static_cast<std::uint8_t>((2 * sum + count) / (2 * count));
+          }
+    INFO("area of " << c.shape.size() << "-d shape with " << c.shape[1] << " channels, " << full_in[1] << "x"
+                    << full_in[2] << " to " << full_out[1] << "x" << full_out[2]);
+    for (const char* layout : {"nchw", "channels_last", "strided"}) {
+      INFO(layout);
+      CHECK(run_in_layout(x, c.shape, o, layout) == want);
+    }
+    for (const resample::execution& e : executions()) {
+      INFO("instruction set " << static_cast<int>(e.isa) << ", threads " << e.max_threads);
+      CHECK(run_in_layout(x, c.shape, o, "nchw", e) == want);
+      CHECK(run_in_layout(x, c.shape, o, "channels_last", e) == want);
+    }
+  }
+}
+
+TEST_CASE("uint8 trilinear and bicubic give the same bits in every layout, instruction set and thread count",
+          "[uint8][simd]") {
+  // Rows long enough for every vector loop and its tail; channel counts for each W-pass path.
+  struct wide_case {
+    dims shape;
+    dims size;
+    mode m;
+    bool antialias;
+    bool align_corners;
+  };
+  const std::vector<wide_case> cases = {
+      {{1, 2, 6, 21, 75}, {11, 40, 151}, mode::trilinear, false, false},
+      {{1, 3, 5, 17, 40}, {3, 9, 19}, mode::trilinear, false, true},
+      {{2, 16, 3, 9, 20}, {5, 10, 41}, mode::trilinear, false, false},
+      {{1, 1, 2, 70, 33}, {1, 35, 70}, mode::trilinear, false, false},
+      {{1, 3, 200, 150}, {61, 47}, mode::bicubic, true, false},
+      {{1, 2, 90, 300}, {37, 64}, mode::bilinear, true, false},
+      {{1, 1, 75, 120}, {150, 40}, mode::bicubic, true, false},
+  };
+  for (const wide_case& c : cases) {
+    resample::options o;
+    o.mode = c.m;
+    o.antialias = c.antialias;
+    o.align_corners = c.align_corners;
+    o.size = c.size;
+    std::int64_t count = 1;
+    for (auto e : c.shape) count *= e;
+    const bytes x = lcg_image(1, 1, count, 1, 42);
+    INFO(resample::to_string(c.m) << ", " << c.shape.size() << "-d, " << c.shape[1] << " channels");
+    const bytes reference = run_in_layout(x, c.shape, o, "nchw");
+    CHECK(run_in_layout(x, c.shape, o, "strided") == reference);
+    for (const resample::execution& e : executions()) {
+      INFO("instruction set " << static_cast<int>(e.isa) << ", threads " << e.max_threads);
+      CHECK(run_in_layout(x, c.shape, o, "nchw", e) == reference);
+      CHECK(run_in_layout(x, c.shape, o, "channels_last", e) == reference);
+    }
   }
 }

@@ -5,6 +5,7 @@
 // sums are exact, so every set gives the same bits.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -57,9 +58,18 @@ struct fixed_point_kernels {
   decltype(&fixed_point_portable::fp_vertical_two) vertical_two;
   decltype(&fixed_point_portable::fp_horizontal_8) horizontal_8;
   decltype(&fixed_point_portable::fp_horizontal_16) horizontal_16;
+  decltype(&fixed_point_portable::fp_horizontal_32) horizontal_32;
   decltype(&fixed_point_portable::fp_horizontal_small) horizontal_small;
   decltype(&fixed_point_portable::fp_transpose_8x8) transpose_8x8;
+  decltype(&fixed_point_portable::fp_transpose_16x16x2) transpose_16x16x2;
   decltype(&fixed_point_portable::fp_horizontal_row) horizontal_row;
+  decltype(&fixed_point_portable::fp_wide_pairs) wide_pairs;
+  decltype(&fixed_point_portable::fp_wide_row) wide_row;
+  decltype(&fixed_point_portable::fp_wide_vertical_16) wide_vertical_16;
+  decltype(&fixed_point_portable::fp_wide_vertical_8) wide_vertical_8;
+  decltype(&fixed_point_portable::fp_area_add_row) area_add_row;
+  decltype(&fixed_point_portable::fp_area_sum_uniform) area_sum_uniform;
+  decltype(&fixed_point_portable::fp_area_finish) area_finish;
   bool has_row_loop;  ///< horizontal_row has a vector loop (byte shuffles) and horizontal_16 a
                       ///< 16-row one: AVX2 here
 };
@@ -72,14 +82,14 @@ inline fixed_point_kernels fixed_point_kernels_for(instruction_set isa) {
   namespace avx = fixed_point_avx2;
   namespace sse = fixed_point_sse2;
   if (isa == instruction_set::best) isa = is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
-  if (isa == instruction_set::avx2) return {&avx::fp_vertical, &avx::fp_vertical_two, &avx::fp_horizontal_8, &avx::fp_horizontal_16, &avx::fp_horizontal_small, &avx::fp_transpose_8x8,
-            &avx::fp_horizontal_row, true};
-  if (isa == instruction_set::sse2) return {&sse::fp_vertical, &sse::fp_vertical_two, &sse::fp_horizontal_8, &sse::fp_horizontal_16, &sse::fp_horizontal_small, &sse::fp_transpose_8x8,
-            &sse::fp_horizontal_row, false};
+  if (isa == instruction_set::avx2) return {&avx::fp_vertical, &avx::fp_vertical_two, &avx::fp_horizontal_8, &avx::fp_horizontal_16, &avx::fp_horizontal_32, &avx::fp_horizontal_small, &avx::fp_transpose_8x8, &avx::fp_transpose_16x16x2,
+            &avx::fp_horizontal_row, &avx::fp_wide_pairs, &avx::fp_wide_row, &avx::fp_wide_vertical_16, &avx::fp_wide_vertical_8, &avx::fp_area_add_row, &avx::fp_area_sum_uniform, &avx::fp_area_finish, true};
+  if (isa == instruction_set::sse2) return {&sse::fp_vertical, &sse::fp_vertical_two, &sse::fp_horizontal_8, &sse::fp_horizontal_16, &sse::fp_horizontal_32, &sse::fp_horizontal_small, &sse::fp_transpose_8x8, &sse::fp_transpose_16x16x2,
+            &sse::fp_horizontal_row, &sse::fp_wide_pairs, &sse::fp_wide_row, &sse::fp_wide_vertical_16, &sse::fp_wide_vertical_8, &sse::fp_area_add_row, &sse::fp_area_sum_uniform, &sse::fp_area_finish, false};
 #endif
   namespace portable = fixed_point_portable;
-  return {&portable::fp_vertical, &portable::fp_vertical_two, &portable::fp_horizontal_8, &portable::fp_horizontal_16, &portable::fp_horizontal_small,
-          &portable::fp_transpose_8x8, &portable::fp_horizontal_row, false};
+  return {&portable::fp_vertical, &portable::fp_vertical_two, &portable::fp_horizontal_8, &portable::fp_horizontal_16, &portable::fp_horizontal_32, &portable::fp_horizontal_small,
+          &portable::fp_transpose_8x8, &portable::fp_transpose_16x16x2, &portable::fp_horizontal_row, &portable::fp_wide_pairs, &portable::fp_wide_row, &portable::fp_wide_vertical_16, &portable::fp_wide_vertical_8, &portable::fp_area_add_row, &portable::fp_area_sum_uniform, &portable::fp_area_finish, false};
 }
 
 }  // namespace resample::detail

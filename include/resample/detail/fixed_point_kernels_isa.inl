@@ -6,7 +6,8 @@
 // multiply-adds (pmaddwd) on the weights split as w = lo + hi * 2^16 (fixed_point_axis::
 // lo_pairs / hi_pairs): sum x*w = sum x*lo + 2^16 * sum x*hi, taken modulo 2^32, is the exact
 // sum because the exact sum fits in int32 (check_fixed_point_range). PyTorch's int16 weights
-// have hi = 0 and skip the second multiply-add; Pillow's 22-bit weights need both. The loops
+// have hi = 0 and skip the second multiply-add; Pillow's 22-bit weights need both, or, when
+// the hi halves fit signed bytes, a u8 x s8 multiply-add (pmaddubsw) on bytes. The loops
 // that gather bytes with byte shuffles (pshufb) are AVX2-only; SSE2 packs planar rows instead.
 // No include guard: included once per set, with RESAMPLE_FP_ISA_NAMESPACE and
 // RESAMPLE_FP_ISA_LEVEL (0 portable, 1 SSE2, 2 AVX2) defined.
@@ -34,10 +35,12 @@ inline __m128i fp_finish_4(__m128i acc, __m128i bias, int precision) {
 #endif
 
 /// The H (or D) pass over one output row: out[x] = finish(sum_j rows[j][x] * w_j), x < length.
+/// With `hi_bytes` (fixed_point_axis::hi_bytes, or null) the AVX2 loop weighs the hi halves
+/// with u8 x s8 multiply-adds summed in 16 bits.
 template <bool Fits16>
 void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const std::int32_t* w,
-                      const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, int count, std::int64_t length,
-                      int precision) {
+                      const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, const std::int32_t* hi_bytes,
+                      int count, std::int64_t length, int precision) {
   std::int64_t x = 0;
 #if RESAMPLE_FP_ISA_LEVEL >= 1
   const int pairs = (count + 1) / 2;
@@ -49,6 +52,7 @@ void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const 
     for (; x + 32 <= length; x += 32) {
       __m256i lo[4] = {bias, bias, bias, bias};
       __m256i hi[4] = {zero, zero, zero, zero};
+      __m256i hb[2] = {zero, zero};
       for (int p = 0; p < pairs; ++p) {
         const std::uint8_t* r0 = rows[2 * p];
         const std::uint8_t* r1 = 2 * p + 1 < count ? rows[2 * p + 1] : r0;  // weight 0
@@ -60,14 +64,25 @@ void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const 
                               _mm256_unpacklo_epi8(ab_hi, zero), _mm256_unpackhi_epi8(ab_hi, zero)};
         const __m256i wl = _mm256_set1_epi32(lo_pairs[p]);
         for (int i = 0; i < 4; ++i) lo[i] = _mm256_add_epi32(lo[i], _mm256_madd_epi16(v[i], wl));
-        if (!Fits16) {
+        if (!Fits16 && hi_bytes) {
+          const __m256i wh = _mm256_set1_epi32(hi_bytes[p]);
+          hb[0] = _mm256_add_epi16(hb[0], _mm256_maddubs_epi16(ab_lo, wh));
+          hb[1] = _mm256_add_epi16(hb[1], _mm256_maddubs_epi16(ab_hi, wh));
+        } else if (!Fits16) {
           const __m256i wh = _mm256_set1_epi32(hi_pairs[p]);
           for (int i = 0; i < 4; ++i) hi[i] = _mm256_add_epi32(hi[i], _mm256_madd_epi16(v[i], wh));
         }
       }
+      if (!Fits16 && hi_bytes) {
+        // The 16-bit sums as high halves: hi * 2^16, in the order of v[0..3].
+        hi[0] = _mm256_unpacklo_epi16(zero, hb[0]);
+        hi[1] = _mm256_unpackhi_epi16(zero, hb[0]);
+        hi[2] = _mm256_unpacklo_epi16(zero, hb[1]);
+        hi[3] = _mm256_unpackhi_epi16(zero, hb[1]);
+      }
       __m256i acc[4];
       for (int i = 0; i < 4; ++i) {
-        acc[i] = Fits16 ? lo[i] : _mm256_add_epi32(lo[i], _mm256_slli_epi32(hi[i], 16));
+        acc[i] = Fits16 ? lo[i] : _mm256_add_epi32(lo[i], hi_bytes ? hi[i] : _mm256_slli_epi32(hi[i], 16));
         acc[i] = _mm256_sra_epi32(acc[i], shift);
       }
       // unpack and pack both work per 128-bit lane, so the bytes come back in order.
@@ -113,6 +128,7 @@ void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const 
   (void)lo_pairs;
   (void)hi_pairs;
 #endif
+  (void)hi_bytes;
   for (; x < length; ++x) {
     std::int32_t acc = std::int32_t{1} << (precision - 1);
     for (int j = 0; j < count; ++j) acc += static_cast<std::int32_t>(rows[j][x]) * w[j];
@@ -121,12 +137,12 @@ void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const 
 }
 
 inline void fp_vertical(std::uint8_t* out, const std::uint8_t* const* rows, const std::int32_t* w,
-                        const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, bool fits_int16, int count,
-                        std::int64_t length, int precision) {
+                        const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, const std::int32_t* hi_bytes,
+                        bool fits_int16, int count, std::int64_t length, int precision) {
   if (fits_int16) {
-    fp_vertical_impl<true>(out, rows, w, lo_pairs, hi_pairs, count, length, precision);
+    fp_vertical_impl<true>(out, rows, w, lo_pairs, hi_pairs, hi_bytes, count, length, precision);
   } else {
-    fp_vertical_impl<false>(out, rows, w, lo_pairs, hi_pairs, count, length, precision);
+    fp_vertical_impl<false>(out, rows, w, lo_pairs, hi_pairs, hi_bytes, count, length, precision);
   }
 }
 
@@ -176,12 +192,12 @@ inline void fp_vertical_two(std::uint8_t* out0, std::uint8_t* out1, const std::u
   const std::uint8_t* shifted[64];
   if (x < length && count <= 64) {
     for (int j = 0; j < count; ++j) shifted[j] = rows[j] + x;
-    fp_vertical(out0 + x, shifted, w0, lo0, hi0, fits_int16, count, length - x, precision);
-    fp_vertical(out1 + x, shifted, w1, lo1, hi1, fits_int16, count, length - x, precision);
+    fp_vertical(out0 + x, shifted, w0, lo0, hi0, nullptr, fits_int16, count, length - x, precision);
+    fp_vertical(out1 + x, shifted, w1, lo1, hi1, nullptr, fits_int16, count, length - x, precision);
   } else if (x < length) {
     // Many taps: no offset copy of the row pointers; both rows from the start.
-    fp_vertical(out0, rows, w0, lo0, hi0, fits_int16, count, length, precision);
-    fp_vertical(out1, rows, w1, lo1, hi1, fits_int16, count, length, precision);
+    fp_vertical(out0, rows, w0, lo0, hi0, nullptr, fits_int16, count, length, precision);
+    fp_vertical(out1, rows, w1, lo1, hi1, nullptr, fits_int16, count, length, precision);
   }
 }
 
@@ -322,6 +338,84 @@ inline void fp_horizontal_16(const std::uint8_t* in, std::uint8_t* out, const st
   } else {
     fp_horizontal_16_impl<false>(in, out, first, count, weight, width, lo_pairs, hi_pairs, pairs, precision, begin, end,
                                  shift);
+  }
+}
+
+/// The same over pixels of 32 bytes (32 packed planar rows), for weights whose hi halves fit
+/// signed bytes (fixed_point_axis::hi_bytes): per pair of taps, the lo halves take four 16-bit
+/// multiply-adds and the hi halves two u8 x s8 multiply-adds on the interleaved bytes, summed in
+/// 16 bits and moved up by 16 bits at the end. AVX2; other sets run fp_horizontal_8 on each
+/// quarter.
+template <bool Fits16>
+void fp_horizontal_32_impl(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
+                           const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
+                           const std::int32_t* hi_pairs, const std::int32_t* hi_bytes, int pairs, int precision,
+                           std::int64_t begin, std::int64_t end, std::int64_t shift) {
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  (void)weight;
+  (void)width;
+  (void)hi_pairs;
+  const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
+  const __m256i zero = _mm256_setzero_si256();
+  const __m128i shift_bits = _mm_cvtsi32_si128(precision);
+  for (std::int64_t o = begin; o < end; ++o) {
+    const std::uint8_t* base = in + (first[o] - shift) * 32;
+    const int n = count[o];
+    const std::int32_t* wl = lo_pairs + o * pairs;
+    const std::int32_t* wh = hi_bytes + o * pairs;
+    // Lane 0 of lo[k] holds rows 4k .. 4k+3, lane 1 rows 16+4k .. 16+4k+3; hi[k] rows 8k ..
+    // 8k+7 | 16+8k .. 16+8k+7 in 16 bits.
+    __m256i lo0 = bias, lo1 = bias, lo2 = bias, lo3 = bias, hi0 = zero, hi1 = zero;
+    int p = 0;
+    const auto step = [&](const std::uint8_t* a, const std::uint8_t* b) {
+      const __m256i pa = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a));
+      const __m256i pb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+      const __m256i i0 = _mm256_unpacklo_epi8(pa, pb);  // (tap, next tap) bytes: rows 0-7 | 16-23
+      const __m256i i1 = _mm256_unpackhi_epi8(pa, pb);  // rows 8-15 | 24-31
+      const __m256i l = _mm256_set1_epi32(wl[p]);
+      lo0 = _mm256_add_epi32(lo0, _mm256_madd_epi16(_mm256_unpacklo_epi8(i0, zero), l));
+      lo1 = _mm256_add_epi32(lo1, _mm256_madd_epi16(_mm256_unpackhi_epi8(i0, zero), l));
+      lo2 = _mm256_add_epi32(lo2, _mm256_madd_epi16(_mm256_unpacklo_epi8(i1, zero), l));
+      lo3 = _mm256_add_epi32(lo3, _mm256_madd_epi16(_mm256_unpackhi_epi8(i1, zero), l));
+      if (!Fits16) {
+        const __m256i h = _mm256_set1_epi32(wh[p]);
+        hi0 = _mm256_add_epi16(hi0, _mm256_maddubs_epi16(i0, h));
+        hi1 = _mm256_add_epi16(hi1, _mm256_maddubs_epi16(i1, h));
+      }
+    };
+    for (; 2 * p + 1 < n; ++p) step(base + 2 * p * 32, base + (2 * p + 1) * 32);
+    if (2 * p < n) step(base + 2 * p * 32, base + 2 * p * 32);  // odd count: the partner weighs 0
+    if (!Fits16) {
+      // hi * 2^16 as 32-bit values: each 16-bit sum as the high half of its int32.
+      lo0 = _mm256_add_epi32(lo0, _mm256_unpacklo_epi16(zero, hi0));
+      lo1 = _mm256_add_epi32(lo1, _mm256_unpackhi_epi16(zero, hi0));
+      lo2 = _mm256_add_epi32(lo2, _mm256_unpacklo_epi16(zero, hi1));
+      lo3 = _mm256_add_epi32(lo3, _mm256_unpackhi_epi16(zero, hi1));
+    }
+    const __m256i r01 = _mm256_packs_epi32(_mm256_sra_epi32(lo0, shift_bits), _mm256_sra_epi32(lo1, shift_bits));
+    const __m256i r23 = _mm256_packs_epi32(_mm256_sra_epi32(lo2, shift_bits), _mm256_sra_epi32(lo3, shift_bits));
+    // rows 0-7 | 16-23 and 8-15 | 24-31: the byte pack puts them in order.
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + (o - begin) * 32), _mm256_packus_epi16(r01, r23));
+  }
+#else
+  (void)hi_bytes;
+  for (int quarter = 0; quarter < 4; ++quarter) {
+    fp_horizontal_8_impl<Fits16>(in + 8 * quarter, 32, out + 8 * quarter, 32, first, count, weight, width, lo_pairs,
+                                 hi_pairs, pairs, precision, begin, end, shift);
+  }
+#endif
+}
+
+inline void fp_horizontal_32(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
+                             const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
+                             const std::int32_t* hi_pairs, const std::int32_t* hi_bytes, int pairs, bool fits_int16,
+                             int precision, std::int64_t begin, std::int64_t end, std::int64_t shift) {
+  if (fits_int16) {
+    fp_horizontal_32_impl<true>(in, out, first, count, weight, width, lo_pairs, hi_pairs, hi_bytes, pairs, precision,
+                                begin, end, shift);
+  } else {
+    fp_horizontal_32_impl<false>(in, out, first, count, weight, width, lo_pairs, hi_pairs, hi_bytes, pairs, precision,
+                                 begin, end, shift);
   }
 }
 
@@ -540,6 +634,306 @@ inline void fp_transpose_8x8(const std::uint8_t* in, std::int64_t in_step, std::
 #else
   for (int i = 0; i < 8; ++i)
     for (int r = 0; r < 8; ++r) out[i * out_step + r] = in[r * in_step + i];
+#endif
+}
+
+
+// Trilinear's passes (see fixed_point_plan.hpp): 2 taps of non-negative 14-bit weights.
+
+/// W pass into 16 bits: x[i] holds a tap pair as 16-bit halves (bytes), w[i] its two int16
+/// weights; out[i] = clamp((2^(down-1) + x0*w0 + x1*w1) >> down, 0, 65535).
+inline void fp_wide_pairs(const std::uint32_t* x, const std::uint32_t* w, std::uint16_t* out, std::int64_t n,
+                          int down) {
+  const std::int32_t bias = std::int32_t{1} << (down - 1);
+  std::int64_t i = 0;
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  {
+    const __m256i b = _mm256_set1_epi32(bias);
+    const __m128i s = _mm_cvtsi32_si128(down);
+    for (; i + 16 <= n; i += 16) {
+      const auto acc = [&](std::int64_t k) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + k));
+        const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + k));
+        return _mm256_sra_epi32(_mm256_add_epi32(b, _mm256_madd_epi16(v, c)), s);
+      };
+      // packus works per 128-bit lane: 64-bit quarters come out as 0, 2, 1, 3.
+      const __m256i packed = _mm256_packus_epi32(acc(i), acc(i + 8));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_permute4x64_epi64(packed, 0xD8));
+    }
+  }
+#endif
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+  {
+    // No packus_epi32 in SSE2: clamp to [0, 65535] as a signed pack of value - 32768.
+    const __m128i b = _mm_set1_epi32(bias - 32768 * (std::int32_t{1} << down));
+    const __m128i s = _mm_cvtsi32_si128(down);
+    const __m128i flip = _mm_set1_epi16(static_cast<std::int16_t>(-32768));
+    for (; i + 8 <= n; i += 8) {
+      const auto acc = [&](std::int64_t k) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + k));
+        const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + k));
+        return _mm_sra_epi32(_mm_add_epi32(b, _mm_madd_epi16(v, c)), s);
+      };
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_xor_si128(_mm_packs_epi32(acc(i), acc(i + 4)), flip));
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    const std::int32_t acc = bias + static_cast<std::int32_t>(x[i] & 0xFFFFu) * static_cast<std::int16_t>(w[i] & 0xFFFFu) +
+                             static_cast<std::int32_t>(x[i] >> 16) * static_cast<std::int16_t>(w[i] >> 16);
+    out[i] = static_cast<std::uint16_t>(acc <= 0 ? 0 : std::min<std::int32_t>(acc >> down, 65535));
+  }
+}
+
+/// W pass of one planar row into 16 bits: out[o] = clamp((2^(down-1) + x[first[o]] * lo16(w[o])
+/// + x[first[o] + 1] * hi16(w[o])) >> down, 0, 65535), from a row padded with 4 readable bytes
+/// (a single tap has the second weight 0).
+inline void fp_wide_row(const std::uint8_t* x, const std::int32_t* first, const std::uint32_t* w, std::uint16_t* out,
+                        std::int64_t n, int down) {
+  const std::int32_t bias = std::int32_t{1} << (down - 1);
+  std::int64_t o = 0;
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  {
+    const __m256i b = _mm256_set1_epi32(bias);
+    const __m128i s = _mm_cvtsi32_si128(down);
+    // Bytes 0 and 1 of each gathered int32 as its 16-bit halves.
+    const __m256i spread = _mm256_setr_epi8(0, -128, 1, -128, 4, -128, 5, -128, 8, -128, 9, -128, 12, -128, 13, -128,
+                                            0, -128, 1, -128, 4, -128, 5, -128, 8, -128, 9, -128, 12, -128, 13, -128);
+    for (; o + 16 <= n; o += 16) {
+      const auto acc = [&](std::int64_t k) {
+        const __m256i at = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(first + k));
+        const __m256i v = _mm256_shuffle_epi8(_mm256_i32gather_epi32(reinterpret_cast<const int*>(x), at, 1), spread);
+        const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + k));
+        return _mm256_sra_epi32(_mm256_add_epi32(b, _mm256_madd_epi16(v, c)), s);
+      };
+      const __m256i packed = _mm256_packus_epi32(acc(o), acc(o + 8));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + o), _mm256_permute4x64_epi64(packed, 0xD8));
+    }
+  }
+#endif
+  for (; o < n; ++o) {
+    const std::int32_t acc = bias + static_cast<std::int32_t>(x[first[o]]) * static_cast<std::int16_t>(w[o] & 0xFFFFu) +
+                             static_cast<std::int32_t>(x[first[o] + 1]) * static_cast<std::int16_t>(w[o] >> 16);
+    out[o] = static_cast<std::uint16_t>(acc <= 0 ? 0 : std::min<std::int32_t>(acc >> down, 65535));
+  }
+}
+
+/// H or D pass over 16-bit rows: out[i] = clamp((2^(down-1) + a[i]*w0 + b[i]*w1) >> down) to
+/// 65535 (Out = uint16_t) or 255 (uint8_t). The vector loops multiply-add a - 32768 and
+/// b - 32768 as int16 and add 32768 * (w0 + w1) back: exact, as w0, w1 < 2^15.
+template <class Out>
+void fp_wide_vertical(Out* out, const std::uint16_t* a, const std::uint16_t* b, std::int32_t w0, std::int32_t w1,
+                      std::int64_t n, int down) {
+  constexpr bool bytes = sizeof(Out) == 1;
+  const std::int32_t bias = std::int32_t{1} << (down - 1);
+  std::int64_t i = 0;
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+  const std::int32_t pair = static_cast<std::int32_t>((static_cast<std::uint32_t>(w1) << 16) | static_cast<std::uint32_t>(w0));
+  const std::int32_t base = bias + 32768 * (w0 + w1);
+#endif
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  {
+    const __m256i flip = _mm256_set1_epi16(static_cast<std::int16_t>(-32768));
+    const __m256i weights = _mm256_set1_epi32(pair);
+    const __m256i c = _mm256_set1_epi32(base);
+    const __m128i s = _mm_cvtsi32_si128(down);
+    // 16 values: unpacklo / unpackhi hold 0-3 | 8-11 and 4-7 | 12-15; a lane-wise pack
+    // restores the order.
+    const auto sixteen = [&](std::int64_t k, bool signed_pack) {
+      const __m256i va = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + k)), flip);
+      const __m256i vb = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + k)), flip);
+      const __m256i lo = _mm256_sra_epi32(_mm256_add_epi32(c, _mm256_madd_epi16(_mm256_unpacklo_epi16(va, vb), weights)), s);
+      const __m256i hi = _mm256_sra_epi32(_mm256_add_epi32(c, _mm256_madd_epi16(_mm256_unpackhi_epi16(va, vb), weights)), s);
+      return signed_pack ? _mm256_packs_epi32(lo, hi) : _mm256_packus_epi32(lo, hi);
+    };
+    if (bytes) {
+      for (; i + 32 <= n; i += 32) {
+        const __m256i packed = _mm256_packus_epi16(sixteen(i, true), sixteen(i + 16, true));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_permute4x64_epi64(packed, 0xD8));
+      }
+    } else {
+      for (; i + 16 <= n; i += 16) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), sixteen(i, false));
+    }
+  }
+#endif
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+  {
+    const __m128i flip = _mm_set1_epi16(static_cast<std::int16_t>(-32768));
+    const __m128i weights = _mm_set1_epi32(pair);
+    const __m128i s = _mm_cvtsi32_si128(down);
+    // uint16 results: packed signed as value - 32768 (see fp_wide_pairs).
+    const __m128i c = _mm_set1_epi32(bytes ? base : base - 32768 * (std::int32_t{1} << down));
+    const auto eight = [&](std::int64_t k) {
+      const __m128i va = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + k)), flip);
+      const __m128i vb = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + k)), flip);
+      const __m128i lo = _mm_sra_epi32(_mm_add_epi32(c, _mm_madd_epi16(_mm_unpacklo_epi16(va, vb), weights)), s);
+      const __m128i hi = _mm_sra_epi32(_mm_add_epi32(c, _mm_madd_epi16(_mm_unpackhi_epi16(va, vb), weights)), s);
+      return _mm_packs_epi32(lo, hi);
+    };
+    if (bytes) {
+      for (; i + 16 <= n; i += 16) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_packus_epi16(eight(i), eight(i + 8)));
+      }
+    } else {
+      for (; i + 8 <= n; i += 8) _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_xor_si128(eight(i), flip));
+    }
+  }
+#endif
+  const std::int32_t max_out = bytes ? 255 : 65535;
+  for (; i < n; ++i) {
+    const std::int32_t acc = bias + static_cast<std::int32_t>(a[i]) * w0 + static_cast<std::int32_t>(b[i]) * w1;
+    out[i] = static_cast<Out>(acc <= 0 ? 0 : std::min<std::int32_t>(acc >> down, max_out));
+  }
+}
+
+inline void fp_wide_vertical_16(std::uint16_t* out, const std::uint16_t* a, const std::uint16_t* b, std::int32_t w0,
+                                std::int32_t w1, std::int64_t n, int down) {
+  fp_wide_vertical<std::uint16_t>(out, a, b, w0, w1, n, down);
+}
+inline void fp_wide_vertical_8(std::uint8_t* out, const std::uint16_t* a, const std::uint16_t* b, std::int32_t w0,
+                               std::int32_t w1, std::int64_t n, int down) {
+  fp_wide_vertical<std::uint8_t>(out, a, b, w0, w1, n, down);
+}
+
+// Area (fixed_point_area.hpp).
+
+/// acc[i] += row[i] for i < n (16-bit column sums of at most 128 rows).
+inline void fp_area_add_row(std::uint16_t* acc, const std::uint8_t* row, std::int64_t n) {
+  std::int64_t i = 0;
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  for (; i + 32 <= n; i += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + i));
+    __m256i* p0 = reinterpret_cast<__m256i*>(acc + i);
+    __m256i* p1 = reinterpret_cast<__m256i*>(acc + i + 16);
+    _mm256_storeu_si256(p0, _mm256_add_epi16(_mm256_loadu_si256(p0), _mm256_cvtepu8_epi16(_mm256_castsi256_si128(v))));
+    _mm256_storeu_si256(p1, _mm256_add_epi16(_mm256_loadu_si256(p1), _mm256_cvtepu8_epi16(_mm256_extracti128_si256(v, 1))));
+  }
+#endif
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+  const __m128i zero = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i));
+    __m128i* p0 = reinterpret_cast<__m128i*>(acc + i);
+    __m128i* p1 = reinterpret_cast<__m128i*>(acc + i + 8);
+    _mm_storeu_si128(p0, _mm_add_epi16(_mm_loadu_si128(p0), _mm_unpacklo_epi8(v, zero)));
+    _mm_storeu_si128(p1, _mm_add_epi16(_mm_loadu_si128(p1), _mm_unpackhi_epi8(v, zero)));
+  }
+#endif
+  for (; i < n; ++i) acc[i] = static_cast<std::uint16_t>(acc[i] + row[i]);
+}
+
+/// Window sums of one planar row whose windows are [k*o, k*o + k), k = 2 or 4: sums[o] for
+/// o < n, from column sums acc (each < 2^15, so int16 multiply-adds by 1 are exact).
+inline void fp_area_sum_uniform(const std::uint16_t* acc, int k, std::uint32_t* sums, std::int64_t n) {
+  std::int64_t o = 0;
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  const __m256i ones = _mm256_set1_epi16(1);
+  if (k == 2) {
+    for (; o + 8 <= n; o += 8) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + 2 * o));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums + o), _mm256_madd_epi16(v, ones));
+    }
+  } else if (k == 4) {
+    for (; o + 8 <= n; o += 8) {
+      const __m256i p0 = _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + 4 * o)), ones);
+      const __m256i p1 = _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + 4 * o + 16)), ones);
+      // hadd pairs within lanes: quarters come out as 0, 2, 1, 3.
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums + o), _mm256_permute4x64_epi64(_mm256_hadd_epi32(p0, p1), 0xD8));
+    }
+  }
+#elif RESAMPLE_FP_ISA_LEVEL == 1
+  const __m128i ones = _mm_set1_epi16(1);
+  if (k == 2) {
+    for (; o + 4 <= n; o += 4) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + 2 * o));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(sums + o), _mm_madd_epi16(v, ones));
+    }
+  } else if (k == 4) {
+    for (; o + 4 <= n; o += 4) {
+      const __m128i p0 = _mm_madd_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + 4 * o)), ones);
+      const __m128i p1 = _mm_madd_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + 4 * o + 8)), ones);
+      const __m128i q0 = _mm_add_epi32(p0, _mm_srli_epi64(p0, 32));  // sums in 32-bit slots 0, 2
+      const __m128i q1 = _mm_add_epi32(p1, _mm_srli_epi64(p1, 32));
+      const __m128i even = _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(q0), _mm_castsi128_ps(q1), 0x88));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(sums + o), even);
+    }
+  }
+#endif
+  for (; o < n; ++o) {
+    std::uint32_t s = 0;
+    for (int j = 0; j < k; ++j) s += acc[o * k + j];
+    sums[o] = s;
+  }
+}
+
+/// out[i] = (2 * sums[i] + count[i]) / (2 * count[i]), the window mean rounded half up, for
+/// counts <= 2^15. Vector loops estimate the quotient in float and correct it by the exact
+/// remainder (every value below 2^24, so float holds it exactly); the bits are the division's.
+inline void fp_area_finish(const std::uint32_t* sums, const std::uint32_t* count, std::uint8_t* out, std::int64_t n) {
+  std::int64_t i = 0;
+#if RESAMPLE_FP_ISA_LEVEL >= 1
+  const auto four = [](__m128i s, __m128i c) {
+    const __m128 num = _mm_cvtepi32_ps(_mm_add_epi32(_mm_add_epi32(s, s), c));
+    const __m128 den = _mm_cvtepi32_ps(_mm_add_epi32(c, c));
+    __m128 q = _mm_cvtepi32_ps(_mm_cvttps_epi32(_mm_div_ps(num, den)));
+    const __m128 r = _mm_sub_ps(num, _mm_mul_ps(q, den));
+    const __m128 one = _mm_set1_ps(1.0f);
+    q = _mm_add_ps(q, _mm_and_ps(_mm_cmpge_ps(r, den), one));
+    q = _mm_sub_ps(q, _mm_and_ps(_mm_cmplt_ps(r, _mm_setzero_ps()), one));
+    return _mm_cvttps_epi32(q);
+  };
+  for (; i + 16 <= n; i += 16) {
+    __m128i q[4];
+    for (int k = 0; k < 4; ++k) {
+      q[k] = four(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sums + i + 4 * k)),
+                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(count + i + 4 * k)));
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                     _mm_packus_epi16(_mm_packs_epi32(q[0], q[1]), _mm_packs_epi32(q[2], q[3])));
+  }
+#endif
+  for (; i < n; ++i) out[i] = static_cast<std::uint8_t>((2 * sums[i] + count[i]) / (2 * count[i]));
+}
+
+/// Two 16x16 byte transposes: byte c of row k of block b (16 bytes at in_b + k * in_step)
+/// goes to byte k of row c (at out_b + c * out_step), b = 0, 1. Packs 32 planar rows into
+/// 32-byte pixels (and back) in the two lanes of AVX2 registers.
+inline void fp_transpose_16x16x2(const std::uint8_t* in0, const std::uint8_t* in1, std::int64_t in_step,
+                                 std::uint8_t* out0, std::uint8_t* out1, std::int64_t out_step) {
+#if RESAMPLE_FP_ISA_LEVEL == 2
+  __m256i x[16], t[16];
+  for (int k = 0; k < 16; ++k) {
+    x[k] = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in0 + k * in_step))),
+                                   _mm_loadu_si128(reinterpret_cast<const __m128i*>(in1 + k * in_step)), 1);
+  }
+  for (int i = 0; i < 8; ++i) {  // rows 2i, 2i+1 as 16-bit units: columns 0-7, 8-15
+    t[i] = _mm256_unpacklo_epi8(x[2 * i], x[2 * i + 1]);
+    t[i + 8] = _mm256_unpackhi_epi8(x[2 * i], x[2 * i + 1]);
+  }
+  for (int h = 0; h < 16; h += 8)
+    for (int i = 0; i < 4; ++i) {  // rows 4i .. 4i+3 as 32-bit units: columns h + 0-3, h + 4-7
+      x[h + i] = _mm256_unpacklo_epi16(t[h + 2 * i], t[h + 2 * i + 1]);
+      x[h + i + 4] = _mm256_unpackhi_epi16(t[h + 2 * i], t[h + 2 * i + 1]);
+    }
+  for (int g = 0; g < 16; g += 4)
+    for (int j = 0; j < 2; ++j) {  // rows 8j .. 8j+7 as 64-bit units: columns g, g+1 and g+2, g+3
+      t[g + j] = _mm256_unpacklo_epi32(x[g + 2 * j], x[g + 2 * j + 1]);
+      t[g + j + 2] = _mm256_unpackhi_epi32(x[g + 2 * j], x[g + 2 * j + 1]);
+    }
+  for (int g = 0; g < 16; g += 2) {  // columns g and g+1, rows 0-15
+    x[g] = _mm256_unpacklo_epi64(t[g], t[g + 1]);
+    x[g + 1] = _mm256_unpackhi_epi64(t[g], t[g + 1]);
+  }
+  for (int c = 0; c < 16; ++c) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out0 + c * out_step), _mm256_castsi256_si128(x[c]));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out1 + c * out_step), _mm256_extracti128_si256(x[c], 1));
+  }
+#else
+  for (int k = 0; k < 16; ++k)
+    for (int c = 0; c < 16; ++c) {
+      out0[c * out_step + k] = in0[k * in_step + c];
+      out1[c * out_step + k] = in1[k * in_step + c];
+    }
 #endif
 }
 

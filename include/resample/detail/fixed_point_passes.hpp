@@ -5,12 +5,13 @@
 // extent is unchanged. Each pass computes, for every output,
 //   acc = 2^(p-1) + sum_j x[first + j] * w_j  (int32, exact),  out = clamp(acc >> p, 0, 255).
 // The W pass picks its loop by layout: along the row when each output's taps lie close
-// together (NCHW upscales); 16 (or 8) planar rows at a time transposed into pixels of as many
-// bytes (NCHW downscales); interleaved pixels of up to 4 channels (RGB, RGBA); groups of 8
+// together (NCHW upscales); 32, 16 or 8 planar rows at a time transposed into pixels of as
+// many bytes (NCHW downscales); interleaved pixels of up to 4 channels (RGB, RGBA); groups of 8
 // channels (wider channels-last); or a scalar loop over any strides. The H pass runs along
 // whole rows.
 // Trilinear runs three passes through 16-bit intermediates holding value * 2^8, so that its
-// two intermediate roundings cost at most 2^-8 each; see fixed_point_plan.hpp.
+// two intermediate roundings cost at most 2^-8 each (see fixed_point_plan.hpp), each a row of
+// 16-bit multiply-adds.
 #pragma once
 
 #include <algorithm>
@@ -34,6 +35,10 @@ struct fixed_point_scratch {
   std::vector<const std::uint8_t*> rows;
   std::vector<std::uint16_t> wide_a;
   std::vector<std::uint16_t> wide_b;
+  std::vector<std::uint32_t> wide_pairs;    ///< trilinear W pass: gathered tap pairs of a row
+  std::vector<std::uint32_t> wide_weights;  ///< and their weight pairs
+  std::vector<std::int64_t> offsets;
+  std::vector<std::int32_t> first32;
 };
 
 /// W pass of every row of `src` (D = 1; H rows, W, K) into the same rows of `dst`.
@@ -57,13 +62,16 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
     return;
   }
   if (channels == 1 && sw == 1 && dw == 1) {
-    // Planar rows: transpose 16 (or 8) rows into pixels of as many bytes, resample, transpose
+    // Planar rows: transpose 32, 16 or 8 rows into pixels of as many bytes, resample, transpose
     // back. A last group of fewer rows is padded with copies of its last row; the last 1 to 3
-    // rows go one at a time below.
-    const std::int64_t lanes = kernels.has_row_loop ? 16 : 8;
-    s.packed_in.resize(static_cast<std::size_t>(columns * lanes));
-    s.packed_out.resize(static_cast<std::size_t>(t.out * lanes));
-    for (; rows - r >= 4; r += lanes) {
+    // rows go one at a time below. 32 rows (AVX2) when the hi halves of the weights fit bytes:
+    // fewer multiply-adds per tap.
+    const bool wide = kernels.has_row_loop && (t.fits_int16 || t.hi_bytes_fit);
+    const std::int64_t most = wide ? 32 : kernels.has_row_loop ? 16 : 8;
+    s.packed_in.resize(static_cast<std::size_t>(columns * most));
+    s.packed_out.resize(static_cast<std::size_t>(t.out * most));
+    for (std::int64_t lanes = most; rows - r >= 4; r += lanes) {
+      if (lanes == 32 && rows - r < 24) lanes = 16;
       const std::int64_t group = std::min<std::int64_t>(lanes, rows - r);
       const std::uint8_t* in = src.at(0, r, first_column);
       std::int64_t in_step = src.stride[1];
@@ -77,6 +85,12 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
         in_step = columns;
       }
       std::int64_t x = 0;
+      if (lanes == 32) {
+        for (; x + 16 <= columns; x += 16) {
+          std::uint8_t* to = s.packed_in.data() + x * 32;
+          kernels.transpose_16x16x2(in + x, in + 16 * in_step + x, in_step, to, to + 16, 32);
+        }
+      }
       for (; x + 8 <= columns; x += 8) {
         for (std::int64_t half = 0; half < lanes; half += 8) {
           kernels.transpose_8x8(in + half * in_step + x, in_step, s.packed_in.data() + x * lanes + half, lanes);
@@ -84,7 +98,11 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
       }
       for (; x < columns; ++x)
         for (std::int64_t k = 0; k < lanes; ++k) s.packed_in[static_cast<std::size_t>(x * lanes + k)] = in[k * in_step + x];
-      if (lanes == 16) {
+      if (lanes == 32) {
+        kernels.horizontal_32(s.packed_in.data(), s.packed_out.data(), t.first.data(), t.count.data(), t.weight.data(),
+                              t.width, t.lo_pairs.data(), t.hi_pairs.data(), t.hi_bytes.data(), t.pairs, t.fits_int16,
+                              t.precision, 0, t.out, first_column);
+      } else if (lanes == 16) {
         kernels.horizontal_16(s.packed_in.data(), s.packed_out.data(), t.first.data(), t.count.data(), t.weight.data(),
                               t.width, t.lo_pairs.data(), t.hi_pairs.data(), t.pairs, t.fits_int16, t.precision, 0, t.out,
                               first_column);
@@ -101,6 +119,12 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
         out_step = t.out;
       }
       std::int64_t o = 0;
+      if (lanes == 32) {
+        for (; o + 16 <= t.out; o += 16) {
+          const std::uint8_t* from = s.packed_out.data() + o * 32;
+          kernels.transpose_16x16x2(from, from + 16, 32, out + o, out + 16 * out_step + o, out_step);
+        }
+      }
       for (; o + 8 <= t.out; o += 8) {
         for (std::int64_t half = 0; half < lanes; half += 8) {
           kernels.transpose_8x8(s.packed_out.data() + o * lanes + half, lanes, out + half * out_step + o, out_step);
@@ -175,7 +199,7 @@ inline void fixed_point_vertical(const fixed_point_kernels& kernels, const box<c
     }
     if (dense) {
       kernels.vertical(out, s.rows.data(), t.weights(o), t.lo_pairs.data() + o * t.pairs, t.hi_pairs.data() + o * t.pairs,
-                       t.fits_int16, n, length, t.precision);
+                       t.hi_bytes_fit ? t.hi_bytes.data() + o * t.pairs : nullptr, t.fits_int16, n, length, t.precision);
       continue;
     }
     const std::int32_t* w = t.weights(o);
@@ -205,86 +229,102 @@ inline void fixed_point_copy(const box<const std::uint8_t>& src, const box<std::
     }
 }
 
-/// One pass along box axis `axis` (0 = D, 1 = H, 2 = W) for outputs [begin, begin + extent),
-/// any types: out = clamp((2^(down-1) + sum_j x_j * w_j) >> down, 0, max_out), reading index
-/// first[o] + j - shift of `src` along the axis. Used by trilinear, whose weights are
-/// non-negative with 2 taps summing to 2^14 and whose inputs are at most 65535, so the sum stays
-/// under 65535 * 2^14 + 2^21 < 2^31. Along D or H, when both boxes are dense, each output line is
-/// one run over W and K that the compiler vectorises.
-template <class Src, class Dst>
-void fixed_point_axis_pass(const box<const Src>& src, const box<Dst>& dst, const fixed_point_axis& t, int axis,
-                           std::int64_t begin, std::int64_t shift, int down, std::int32_t max_out) {
-  const std::int32_t bias = std::int32_t{1} << (down - 1);
-  const auto finish = [&](std::int32_t acc) {
-    return static_cast<Dst>(acc <= 0 ? 0 : std::min<std::int32_t>(acc >> down, max_out));
-  };
-  if (axis < 2 && src.dense_rows() && dst.dense_rows()) {
-    const int other = axis == 0 ? 1 : 0;
-    const std::int64_t length = src.extent[2] * src.extent[3];
-    for (std::int64_t p = 0; p < dst.extent[other]; ++p) {
-      for (std::int64_t o = 0; o < dst.extent[axis]; ++o) {
-        const std::int64_t out_index = o + begin;
-        std::array<std::int64_t, 2> out_at{0, 0}, in_at{0, 0};
-        out_at[other] = in_at[other] = p;
-        out_at[axis] = o;
-        in_at[axis] = t.first[out_index] - shift;
-        Dst* out = dst.at(out_at[0], out_at[1], 0);
-        const Src* x0 = src.at(in_at[0], in_at[1], 0);
-        const std::int32_t* w = t.weights(out_index);
-        if (t.count[out_index] == 2) {
-          const Src* x1 = x0 + src.stride[axis];
-          const std::int32_t w0 = w[0], w1 = w[1];
-          for (std::int64_t x = 0; x < length; ++x) {
-            out[x] = finish(bias + static_cast<std::int32_t>(x0[x]) * w0 + static_cast<std::int32_t>(x1[x]) * w1);
-          }
+/// Trilinear W pass (uint8 to 16 bits): every row of `src`, any strides, into the same rows of
+/// the dense `dst`, out = clamp((2^(down-1) + x0 * w0 + x1 * w1) >> down, 0, 65535). Each
+/// output's two taps are gathered as 16-bit halves of one int32, so the multiply-adds run along
+/// the row whatever the layout. Linear taps: count <= 2, weights in [0, 2^14].
+inline void fixed_point_wide_horizontal(const fixed_point_kernels& kernels, const box<const std::uint8_t>& src,
+                                        const box<std::uint16_t>& dst, const fixed_point_axis& t, int down,
+                                        fixed_point_scratch& s) {
+  const std::int64_t channels = src.extent[3], length = t.out * channels;
+  const std::int64_t sw = src.stride[2], sk = src.stride[3];
+  s.wide_weights.resize(static_cast<std::size_t>(length));
+  s.wide_pairs.resize(static_cast<std::size_t>(length));
+  s.offsets.resize(static_cast<std::size_t>(2 * t.out));
+  for (std::int64_t o = 0; o < t.out; ++o) {
+    const std::int32_t* w = t.weights(o);
+    const bool two = t.count[o] > 1;  // one tap: the pair repeats it with weight 0
+    s.offsets[static_cast<std::size_t>(2 * o)] = t.first[o] * sw;
+    s.offsets[static_cast<std::size_t>(2 * o + 1)] = (t.first[o] + (two ? 1 : 0)) * sw;
+    const std::uint32_t pair = static_cast<std::uint32_t>(w[0]) | (static_cast<std::uint32_t>(two ? w[1] : 0) << 16);
+    for (std::int64_t c = 0; c < channels; ++c) s.wide_weights[static_cast<std::size_t>(o * channels + c)] = pair;
+  }
+  const std::int64_t span = t.read_end - t.read_begin;
+  if (channels == 1 && span < (std::int64_t{1} << 30)) {
+    // Planar rows: a padded copy of the read span, then gathers along it.
+    s.first32.resize(static_cast<std::size_t>(t.out));
+    for (std::int64_t o = 0; o < t.out; ++o) s.first32[static_cast<std::size_t>(o)] = static_cast<std::int32_t>(t.first[o] - t.read_begin);
+    s.row.assign(static_cast<std::size_t>(span + 4), 0);
+    for (std::int64_t d = 0; d < src.extent[0]; ++d)
+      for (std::int64_t h = 0; h < src.extent[1]; ++h) {
+        const std::uint8_t* row = src.at(d, h, t.read_begin);
+        if (sw == 1) {
+          std::memcpy(s.row.data(), row, static_cast<std::size_t>(span));
         } else {
-          for (std::int64_t x = 0; x < length; ++x) {
-            std::int32_t acc = bias;
-            for (int j = 0; j < t.count[out_index]; ++j) acc += static_cast<std::int32_t>(x0[j * src.stride[axis] + x]) * w[j];
-            out[x] = finish(acc);
+          for (std::int64_t x = 0; x < span; ++x) s.row[static_cast<std::size_t>(x)] = row[x * sw];
+        }
+        kernels.wide_row(s.row.data(), s.first32.data(), s.wide_weights.data(), dst.at(d, h, 0), t.out, down);
+      }
+    return;
+  }
+  const std::int64_t* offset = s.offsets.data();
+  std::uint32_t* pairs = s.wide_pairs.data();
+  for (std::int64_t d = 0; d < src.extent[0]; ++d)
+    for (std::int64_t h = 0; h < src.extent[1]; ++h) {
+      const std::uint8_t* row = src.at(d, h, 0);
+      if (channels == 1) {
+        for (std::int64_t o = 0; o < t.out; ++o) {
+          pairs[o] = static_cast<std::uint32_t>(row[offset[2 * o]]) | (static_cast<std::uint32_t>(row[offset[2 * o + 1]]) << 16);
+        }
+      } else {
+        for (std::int64_t o = 0; o < t.out; ++o) {
+          const std::uint8_t* x0 = row + offset[2 * o];
+          const std::uint8_t* x1 = row + offset[2 * o + 1];
+          for (std::int64_t c = 0; c < channels; ++c) {
+            pairs[o * channels + c] = static_cast<std::uint32_t>(x0[c * sk]) | (static_cast<std::uint32_t>(x1[c * sk]) << 16);
           }
         }
+      }
+      kernels.wide_pairs(pairs, s.wide_weights.data(), dst.at(d, h, 0), length, down);
+    }
+}
+
+/// Trilinear H (axis 1) or D (axis 0) pass from the dense 16-bit `src`: output o + begin along
+/// the axis reads index first[o + begin] - shift (and the next), every other index unchanged;
+/// out = clamp((2^(down-1) + a * w0 + b * w1) >> down) to 65535 (Dst = uint16_t, a dense
+/// intermediate) or 255 (uint8_t, any strides).
+template <class Dst>
+void fixed_point_wide_vertical(const fixed_point_kernels& kernels, const box<const std::uint16_t>& src,
+                               const box<Dst>& dst, const fixed_point_axis& t, int axis, std::int64_t begin,
+                               std::int64_t shift, int down, fixed_point_scratch& s) {
+  const std::int64_t length = src.extent[2] * src.extent[3];
+  const bool dense = dst.dense_rows();
+  if (!dense) s.row.resize(static_cast<std::size_t>(length));
+  const std::int64_t outer = axis == 0 ? dst.extent[0] : dst.extent[0] * dst.extent[1];
+  const std::int64_t inner = axis == 0 ? dst.extent[1] : 1;
+  // D pass: output slice by slice; H pass: row by row (each sweep reads its inputs in order).
+  for (std::int64_t a = 0; a < outer; ++a)
+    for (std::int64_t b = 0; b < inner; ++b) {
+      const std::int64_t d = axis == 0 ? a : a / dst.extent[1], h = axis == 0 ? b : a % dst.extent[1];
+      const std::int64_t o = (axis == 0 ? d : h) + begin;
+      const bool two = t.count[o] > 1;
+      const std::int64_t from = t.first[o] - shift;
+      const std::uint16_t* r0 = axis == 0 ? src.at(from, h, 0) : src.at(d, from, 0);
+      const std::uint16_t* r1 = two ? r0 + src.stride[axis] : r0;
+      const std::int32_t w0 = t.weights(o)[0], w1 = two ? t.weights(o)[1] : 0;
+      if constexpr (sizeof(Dst) == 2) {
+        kernels.wide_vertical_16(dst.at(d, h, 0), r0, r1, w0, w1, length, down);
+      } else if (dense) {
+        kernels.wide_vertical_8(dst.at(d, h, 0), r0, r1, w0, w1, length, down);
+      } else {
+        kernels.wide_vertical_8(s.row.data(), r0, r1, w0, w1, length, down);
+        Dst* out = dst.at(d, h, 0);
+        for (std::int64_t x = 0; x < src.extent[2]; ++x)
+          for (std::int64_t c = 0; c < src.extent[3]; ++c) {
+            out[x * dst.stride[2] + c * dst.stride[3]] = s.row[static_cast<std::size_t>(x * src.extent[3] + c)];
+          }
       }
     }
-    return;
-  }
-  if (axis == 2) {
-    for (std::int64_t d = 0; d < dst.extent[0]; ++d)
-      for (std::int64_t h = 0; h < dst.extent[1]; ++h) {
-        const Src* row = src.at(d, h, 0);
-        Dst* out = dst.at(d, h, 0);
-        for (std::int64_t o = 0; o < dst.extent[2]; ++o) {
-          const std::int32_t* w = t.weights(o + begin);
-          const int n = t.count[o + begin];
-          const Src* x = row + (t.first[o + begin] - shift) * src.stride[2];
-          for (std::int64_t k = 0; k < dst.extent[3]; ++k) {
-            std::int32_t acc = bias;
-            for (int j = 0; j < n; ++j) acc += static_cast<std::int32_t>(x[j * src.stride[2] + k * src.stride[3]]) * w[j];
-            out[o * dst.stride[2] + k * dst.stride[3]] = finish(acc);
-          }
-        }
-      }
-    return;
-  }
-  const std::int64_t step = src.stride[axis];
-  std::array<std::int64_t, 4> i{};
-  for (i[0] = 0; i[0] < dst.extent[0]; ++i[0])
-    for (i[1] = 0; i[1] < dst.extent[1]; ++i[1])
-      for (i[2] = 0; i[2] < dst.extent[2]; ++i[2]) {
-        const std::int64_t o = i[axis] + begin;
-        const std::int32_t* w = t.weights(o);
-        const int n = t.count[o];
-        std::array<std::int64_t, 4> at = i;
-        at[axis] = t.first[o] - shift;
-        const Src* in = src.at(at[0], at[1], at[2]);
-        Dst* out = dst.at(i[0], i[1], i[2]);
-        for (std::int64_t k = 0; k < dst.extent[3]; ++k) {
-          const Src* x = in + k * src.stride[3];
-          std::int32_t acc = bias;
-          for (int j = 0; j < n; ++j) acc += static_cast<std::int32_t>(x[j * step]) * w[j];
-          out[k * dst.stride[3]] = finish(acc);
-        }
-      }
 }
 
 }  // namespace resample::detail

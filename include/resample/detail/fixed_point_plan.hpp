@@ -54,6 +54,7 @@ class fixed_point_plan {
       // Trilinear's later passes read 16-bit intermediates.
       check_fixed_point_range(t, mode_ == mode::trilinear ? 65535 : 255);
       split_fixed_point_weights(t);
+      prepare_hi_bytes(t);
       prepare_row_blocks(t);
       axes_.push_back(std::move(t));
     }
@@ -105,12 +106,12 @@ class fixed_point_plan {
       const box<std::uint8_t> dst = packed ? image_of(output, n) : plane_of(output, n, c);
       thread_local fixed_point_scratch scratch;
       if (mode_ == mode::area) {
-        thread_local std::vector<std::uint64_t> sums;
-        fixed_point_area_box(src, dst, windows_, outer, begin, end, sums);
+        thread_local fixed_point_area_scratch area_scratch;
+        fixed_point_area_box(kernels, src, dst, windows_, outer, begin, end, area_scratch);
       } else if (spatial_ == 2) {
         run_2d(kernels, src, dst, begin, end, scratch);
       } else {
-        run_3d(src, dst, begin, end, scratch);
+        run_3d(kernels, src, dst, begin, end, scratch);
       }
     });
   }
@@ -157,8 +158,8 @@ class fixed_point_plan {
 
   /// Output slices [begin, end) of a trilinear box: W, H, D passes through value * 2^8 in
   /// 16 bits (weights of 14 bits: shifts 6, 14, then 22 back to uint8).
-  void run_3d(const box<const std::uint8_t>& src, const box<std::uint8_t>& dst, std::int64_t begin, std::int64_t end,
-              fixed_point_scratch& scratch) const {
+  void run_3d(const fixed_point_kernels& kernels, const box<const std::uint8_t>& src, const box<std::uint8_t>& dst,
+              std::int64_t begin, std::int64_t end, fixed_point_scratch& scratch) const {
     const fixed_point_axis& td = axes_[0];
     const fixed_point_axis& th = axes_[1];
     const fixed_point_axis& tw = axes_[2];
@@ -171,10 +172,10 @@ class fixed_point_plan {
     const box<std::uint16_t> a = contiguous_box(scratch.wide_a.data(), a_extent);
     const box<std::uint16_t> b = contiguous_box(scratch.wide_b.data(), b_extent);
     constexpr int p = linear_precision;
-    fixed_point_axis_pass<std::uint8_t, std::uint16_t>(slab(src, 0, lo, hi), a, tw, 2, 0, 0, p - 8, 65535);
-    fixed_point_axis_pass<std::uint16_t, std::uint16_t>({a.data, a.extent, a.stride}, b, th, 1, 0, 0, p, 65535);
-    fixed_point_axis_pass<std::uint16_t, std::uint8_t>({b.data, b.extent, b.stride}, slab(dst, 0, begin, end), td, 0,
-                                                        begin, lo, p + 8, 255);
+    fixed_point_wide_horizontal(kernels, slab(src, 0, lo, hi), a, tw, p - 8, scratch);
+    fixed_point_wide_vertical<std::uint16_t>(kernels, {a.data, a.extent, a.stride}, b, th, 1, 0, 0, p, scratch);
+    fixed_point_wide_vertical<std::uint8_t>(kernels, {b.data, b.extent, b.stride}, slab(dst, 0, begin, end), td, 0,
+                                            begin, lo, p + 8, scratch);
   }
 
   resample::mode mode_ = resample::mode::bilinear;

@@ -46,6 +46,13 @@ struct fixed_point_axis {
   std::vector<std::int32_t> lo_pairs;
   std::vector<std::int32_t> hi_pairs;
   bool fits_int16 = false;  ///< every hi is 0 (PyTorch's int16 weights): one multiply-add per pair
+  /// The hi halves as signed bytes, a pair per int16 (tap 2p in the low byte, the int16 twice
+  /// per int32 so that a 32-bit broadcast loads it), for u8 x s8
+  /// multiply-adds (pmaddubsw) summed in 16 bits: Σ x * hi only matters modulo 2^16, as it is
+  /// shifted left by 16 into a 32-bit sum, so 16-bit wrap-around is harmless; the one condition
+  /// is that no pair saturates, 255 * (|hi_2p| + |hi_2p+1|) <= 32767 (`hi_bytes_fit`).
+  std::vector<std::int32_t> hi_bytes;
+  bool hi_bytes_fit = false;
   /// In-row W pass of planar rows (upscales and mild downscales): blocks of 8 outputs whose
   /// taps all lie in the 16 bytes from the block's first source index. Per block and pair p <
   /// row_pairs: a 32-byte byte-shuffle mask (outputs 0-3, then 4-7) that gathers each output's
@@ -135,6 +142,24 @@ inline void split_fixed_point_weights(fixed_point_axis& t) {
       t.hi_pairs[slot] = static_cast<std::int32_t>(static_cast<std::uint32_t>(t.hi_pairs[slot]) |
                                                    (static_cast<std::uint32_t>(static_cast<std::uint16_t>(hi)) << shift));
     }
+  }
+}
+
+/// Fills fixed_point_axis::hi_bytes; needs the split weights.
+inline void prepare_hi_bytes(fixed_point_axis& t) {
+  t.hi_bytes.assign(t.hi_pairs.size(), 0);
+  t.hi_bytes_fit = true;
+  for (std::size_t i = 0; i < t.hi_pairs.size(); ++i) {
+    const auto h0 = static_cast<std::int16_t>(static_cast<std::uint32_t>(t.hi_pairs[i]) & 0xFFFFu);
+    const auto h1 = static_cast<std::int16_t>(static_cast<std::uint32_t>(t.hi_pairs[i]) >> 16);
+    const int a0 = h0 < 0 ? -h0 : h0, a1 = h1 < 0 ? -h1 : h1;
+    if (a0 > 127 || a1 > 127 || 255 * (a0 + a1) > 32767) {
+      t.hi_bytes_fit = false;
+      return;
+    }
+    const std::uint32_t pair = (static_cast<std::uint32_t>(static_cast<std::uint16_t>(h0)) & 0xFFu) |
+                               ((static_cast<std::uint32_t>(static_cast<std::uint16_t>(h1)) & 0xFFu) << 8);
+    t.hi_bytes[i] = static_cast<std::int32_t>(pair | (pair << 16));
   }
 }
 
