@@ -16,10 +16,13 @@ namespace resample {
 namespace detail {
 #if defined(RESAMPLE_X86_DISPATCH)
 /// F16C (CPUID leaf 1, ECX bit 29): asked directly, as not every compiler's
-/// __builtin_cpu_supports knows the name.
+/// __builtin_cpu_supports knows the name; asked once, as CPUID is slow in virtual machines.
 inline bool cpu_has_f16c() {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & (1u << 29)) != 0;
+  static const bool has = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & (1u << 29)) != 0;
+  }();
+  return has;
 }
 #endif
 }  // namespace detail
