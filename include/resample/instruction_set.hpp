@@ -11,6 +11,8 @@
 #include <cpuid.h>
 #endif
 
+#include "error.hpp"
+
 namespace resample {
 
 namespace detail {
@@ -51,4 +53,21 @@ inline bool is_supported(instruction_set isa) {
   return false;
 }
 
+namespace detail {
+
+/// The set a request runs on: `best` becomes the widest the CPU supports. Every kernel
+/// dispatcher asks here, so they all agree.
+inline instruction_set resolve_isa(instruction_set isa) {
+  if (!is_supported(isa)) {
+    throw error(error_code::unsupported, "the requested instruction set is not supported by this build or CPU");
+  }
+  if (isa != instruction_set::best) return isa;
+#if defined(RESAMPLE_X86_DISPATCH)
+  return is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
+#else
+  return instruction_set::portable;
+#endif
+}
+
+}  // namespace detail
 }  // namespace resample

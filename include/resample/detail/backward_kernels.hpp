@@ -120,11 +120,8 @@ struct backward_kernel_set {
 
 template <class T>
 backward_kernel_set<T> backward_kernels_for(instruction_set isa) {
-  if (!is_supported(isa)) {
-    throw error(error_code::unsupported, "the requested instruction set is not supported by this build or CPU");
-  }
+  isa = resolve_isa(isa);
 #if defined(RESAMPLE_X86_DISPATCH)
-  if (isa == instruction_set::best) isa = is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
   if (isa == instruction_set::avx2) return RESAMPLE_BWD_KERNEL_SET(avx2);
   if (isa == instruction_set::sse2) return RESAMPLE_BWD_KERNEL_SET(sse2);
 #endif

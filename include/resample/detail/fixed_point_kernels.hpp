@@ -75,13 +75,10 @@ struct fixed_point_kernels {
 };
 
 inline fixed_point_kernels fixed_point_kernels_for(instruction_set isa) {
-  if (!is_supported(isa)) {
-    throw error(error_code::unsupported, "the requested instruction set is not supported by this build or CPU");
-  }
+  isa = resolve_isa(isa);
 #if defined(RESAMPLE_X86_DISPATCH)
   namespace avx = fixed_point_avx2;
   namespace sse = fixed_point_sse2;
-  if (isa == instruction_set::best) isa = is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
   if (isa == instruction_set::avx2) return {&avx::fp_vertical, &avx::fp_vertical_two, &avx::fp_horizontal_8, &avx::fp_horizontal_16, &avx::fp_horizontal_32, &avx::fp_horizontal_small, &avx::fp_transpose_8x8, &avx::fp_transpose_16x16x2,
             &avx::fp_horizontal_row, &avx::fp_wide_pairs, &avx::fp_wide_row, &avx::fp_wide_vertical_16, &avx::fp_wide_vertical_8, &avx::fp_area_add_row, &avx::fp_area_sum_uniform, &avx::fp_area_finish, true};
   if (isa == instruction_set::sse2) return {&sse::fp_vertical, &sse::fp_vertical_two, &sse::fp_horizontal_8, &sse::fp_horizontal_16, &sse::fp_horizontal_32, &sse::fp_horizontal_small, &sse::fp_transpose_8x8, &sse::fp_transpose_16x16x2,

@@ -76,11 +76,8 @@ struct kernel_set {
 
 template <class T>
 kernel_set<T> kernels_for(instruction_set isa) {
-  if (!is_supported(isa)) {
-    throw error(error_code::unsupported, "the requested instruction set is not supported by this build or CPU");
-  }
+  isa = resolve_isa(isa);
 #if defined(RESAMPLE_X86_DISPATCH)
-  if (isa == instruction_set::best) isa = is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
   if (isa == instruction_set::avx2) {
     return {&avx2::weighted_run_contiguous<T>, &avx2::packed_rows<T>, &avx2::permuted_row<T>, &avx2::permuted_copy<T>,
             &avx2::bilinear_channels_rows<T>};
@@ -107,11 +104,8 @@ struct conversion_set {
 };
 
 inline conversion_set conversions_for(instruction_set isa) {
-  if (!is_supported(isa)) {
-    throw error(error_code::unsupported, "the requested instruction set is not supported by this build or CPU");
-  }
+  isa = resolve_isa(isa);
 #if defined(RESAMPLE_X86_DISPATCH)
-  if (isa == instruction_set::best) isa = is_supported(instruction_set::avx2) ? instruction_set::avx2 : instruction_set::sse2;
   if (isa == instruction_set::avx2) {
     return {&avx2::widen_float16, &avx2::narrow_float16, &avx2::widen_bfloat16, &avx2::narrow_bfloat16};
   }

@@ -98,11 +98,8 @@ struct pyramid_kernel_set {
 
 template <class T>
 pyramid_kernel_set<T> pyramid_kernels_for(instruction_set isa) {
-  if (!is_supported(isa)) {
-    throw error(error_code::unsupported, "the requested instruction set is not supported by this build or CPU");
-  }
+  isa = resolve_isa(isa);
 #if defined(RESAMPLE_X86_DISPATCH)
-  if (isa == instruction_set::best && is_supported(instruction_set::avx2)) isa = instruction_set::avx2;
   if (isa == instruction_set::avx2) {
     return {&pyramid_avx2::down_row<T>, &pyramid_avx2::down_column<T>, &pyramid_avx2::up_row<T>,
             &pyramid_avx2::up_column<T>};
