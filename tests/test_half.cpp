@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -223,6 +224,24 @@ std::vector<std::int64_t> logical_offsets(const resample::tensor_view<T>& view) 
   return offsets;
 }
 
+/// The logical values of a 16-bit view, widened, in a contiguous float tensor: the reference's input.
+template <class T>
+resample::tensor<float> widened_copy(const resample::tensor_view<T>& view) {
+  resample::tensor<float> wide(view.extents());
+  const std::vector<std::int64_t> offsets = logical_offsets(view);
+  for (std::size_t i = 0; i < offsets.size(); ++i) wide.data()[i] = static_cast<float>(view.data_handle()[offsets[i]]);
+  return wide;
+}
+
+/// The case's output shape, or nothing when a scale makes it empty (such cases are skipped).
+std::optional<resample::dims> output_shape_of(const half_case& c) {
+  try {
+    return resample::output_shape(c.shape, c.opts);
+  } catch (const resample::error&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 TEMPLATE_TEST_CASE("16-bit resampling is the float result rounded to the type", "[half]", float16, bfloat16) {
@@ -234,21 +253,15 @@ TEMPLATE_TEST_CASE("16-bit resampling is the float result rounded to the type", 
     const half_case c = make_half_case(rng);
     CAPTURE(iteration, resample::detail::format_dims(c.shape), resample::to_string(c.opts.mode), c.opts.antialias,
             c.opts.align_corners, c.layout);
-    resample::dims out_shape;
-    try {
-      out_shape = resample::output_shape(c.shape, c.opts);
-    } catch (const resample::error&) {
-      continue;  // a scale that makes an empty output
-    }
+    const std::optional<resample::dims> maybe_out = output_shape_of(c);
+    if (!maybe_out) continue;
+    const resample::dims& out_shape = *maybe_out;
 
     std::vector<TestType> x_storage;
     const auto x = layout_view<TestType>(x_storage, c.shape, c.layout);
     for (auto& v : x_storage) v = TestType(uniform(rng));
     // The float reference: the same logical values, widened, in a contiguous tensor.
-    resample::tensor<float> widened(c.shape);
-    const std::vector<std::int64_t> x_offsets = logical_offsets(x);
-    for (std::size_t i = 0; i < x_offsets.size(); ++i)
-      widened.data()[i] = static_cast<float>(x.data_handle()[x_offsets[i]]);
+    const resample::tensor<float> widened = widened_copy(x);
     const resample::tensor<float> expected = resample::interpolate(widened.view(), c.opts);
 
     const resample::plan<TestType> p(c.shape, c.opts);
@@ -284,19 +297,13 @@ TEMPLATE_TEST_CASE("16-bit gradients are the float gradients rounded to the type
     const half_case c = make_half_case(rng);
     CAPTURE(iteration, resample::detail::format_dims(c.shape), resample::to_string(c.opts.mode), c.opts.antialias,
             c.opts.align_corners, c.layout);
-    resample::dims out_shape;
-    try {
-      out_shape = resample::output_shape(c.shape, c.opts);
-    } catch (const resample::error&) {
-      continue;  // a scale that makes an empty output
-    }
+    const std::optional<resample::dims> maybe_out = output_shape_of(c);
+    if (!maybe_out) continue;
+    const resample::dims& out_shape = *maybe_out;
     std::vector<TestType> g_storage;
     const auto g = layout_view<TestType>(g_storage, out_shape, c.layout);
     for (auto& v : g_storage) v = TestType(uniform(rng));
-    resample::tensor<float> widened(out_shape);
-    const std::vector<std::int64_t> g_offsets = logical_offsets(g);
-    for (std::size_t i = 0; i < g_offsets.size(); ++i)
-      widened.data()[i] = static_cast<float>(g.data_handle()[g_offsets[i]]);
+    const resample::tensor<float> widened = widened_copy(g);
     const resample::tensor<float> expected = resample::interpolate_backward(widened.view(), c.shape, c.opts);
 
     const resample::backward_plan<TestType> p(c.shape, c.opts);
