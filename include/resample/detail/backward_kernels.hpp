@@ -48,41 +48,8 @@ struct cl_row_args {
 #define RESAMPLE_BWD_UNROLL
 #endif
 
-RESAMPLE_BEGIN_EXACT_MATH
-#define RESAMPLE_BWD_ISA_NAMESPACE portable
-#define RESAMPLE_BWD_ISA_LEVEL 0
-#include "backward_kernels_isa.inl"
-#undef RESAMPLE_BWD_ISA_NAMESPACE
-#undef RESAMPLE_BWD_ISA_LEVEL
-
-#if defined(RESAMPLE_X86_DISPATCH)
-#define RESAMPLE_BWD_ISA_NAMESPACE sse2
-#define RESAMPLE_BWD_ISA_LEVEL 1
-#include "backward_kernels_isa.inl"
-#undef RESAMPLE_BWD_ISA_NAMESPACE
-#undef RESAMPLE_BWD_ISA_LEVEL
-
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-#define RESAMPLE_BWD_ISA_NAMESPACE avx2
-#define RESAMPLE_BWD_ISA_LEVEL 2
-#include "backward_kernels_isa.inl"
-#undef RESAMPLE_BWD_ISA_NAMESPACE
-#undef RESAMPLE_BWD_ISA_LEVEL
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC diagnostic pop
-#pragma GCC pop_options
-#endif
-#endif
-RESAMPLE_END_EXACT_MATH
+#define RESAMPLE_ISA_FILE "backward_kernels_isa.inl"
+#include "isa_variants.inl"
 #undef RESAMPLE_BWD_UNROLL
 
 namespace resample::detail {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The vectorised inner loops of the backward, written once and compiled once per instruction
-// set: backward_kernels.hpp includes this file in namespaces `portable`, `sse2` and `avx2` (the
+// set: backward_kernels.hpp includes this file through isa_variants.inl in namespaces `portable`, `sse2` and `avx2` (the
 // latter under a target pragma, chosen at run time), inside a nested `backward` namespace so
 // that it never collides with the forward's loops. Each lane performs the IEEE operations of
 // the scalar formula in the same order, so every set gives the same bits.
@@ -15,10 +15,10 @@
 // and the slot arrays are made by gather_evens (x2 upsampling), spread_row (factor-2
 // downsampling), gather_slot (any ratio: lane permutes of one load where the indices of a
 // vector are close, masked gathers elsewhere) and divide_row (area's divisions).
-// No include guard: included once per set with RESAMPLE_BWD_ISA_NAMESPACE and
-// RESAMPLE_BWD_ISA_LEVEL (0 portable, 1 SSE2, 2 AVX2) defined.
+// No include guard: included by isa_variants.inl once per set with RESAMPLE_ISA_NAMESPACE and
+// RESAMPLE_ISA_LEVEL (0 portable, 1 SSE2, 2 AVX2) defined.
 
-namespace resample::detail::RESAMPLE_BWD_ISA_NAMESPACE::backward {
+namespace resample::detail::RESAMPLE_ISA_NAMESPACE::backward {
 
 /// One lane of T; also the tail of every vector loop.
 template <class T>
@@ -60,7 +60,7 @@ struct vec {
   }
 };
 
-#if RESAMPLE_BWD_ISA_LEVEL == 1
+#if RESAMPLE_ISA_LEVEL == 1
 template <>
 struct vec<float> {
   static constexpr int lanes = 4;
@@ -99,7 +99,7 @@ struct vec<double> {
     _mm_storeu_pd(out + 2, _mm_unpackhi_pd(x, z));
   }
 };
-#elif RESAMPLE_BWD_ISA_LEVEL == 2
+#elif RESAMPLE_ISA_LEVEL == 2
 template <>
 struct vec<float> {
   static constexpr int lanes = 8;
@@ -260,7 +260,7 @@ template <class T>
 void gather_slot(T* dst, const T* src, const std::int32_t* index, const std::int32_t* base, const std::int32_t* permute,
                  std::int64_t n) {
   std::int64_t x = 0;
-#if RESAMPLE_BWD_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   const __m256i none = _mm256_set1_epi32(-1);
   if constexpr (sizeof(T) == 4) {
     for (std::int64_t b = 0; x + 8 <= n; x += 8, ++b) {
@@ -438,4 +438,4 @@ void cl_columns(const cl_row_args<T>& a, T* out, std::int64_t out_stride_w, std:
   for (std::int64_t iw = begin; iw < end; ++iw) cl_block<Rule, lane<T>, 1>(a, iw, 0, out + iw * out_stride_w);
 }
 
-}  // namespace resample::detail::RESAMPLE_BWD_ISA_NAMESPACE::backward
+}  // namespace resample::detail::RESAMPLE_ISA_NAMESPACE::backward

@@ -11,82 +11,62 @@
 
 #include "../error.hpp"
 #include "../instruction_set.hpp"
+#include "config.hpp"
 
 #if defined(RESAMPLE_X86_DISPATCH)
 #include <immintrin.h>
 #endif
 
-#define RESAMPLE_FP_ISA_NAMESPACE fixed_point_portable
-#define RESAMPLE_FP_ISA_LEVEL 0
-#include "fixed_point_kernels_isa.inl"
-#undef RESAMPLE_FP_ISA_NAMESPACE
-#undef RESAMPLE_FP_ISA_LEVEL
-
-#if defined(RESAMPLE_X86_DISPATCH)
-#define RESAMPLE_FP_ISA_NAMESPACE fixed_point_sse2
-#define RESAMPLE_FP_ISA_LEVEL 1
-#include "fixed_point_kernels_isa.inl"
-#undef RESAMPLE_FP_ISA_NAMESPACE
-#undef RESAMPLE_FP_ISA_LEVEL
-
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-#define RESAMPLE_FP_ISA_NAMESPACE fixed_point_avx2
-#define RESAMPLE_FP_ISA_LEVEL 2
-#include "fixed_point_kernels_isa.inl"
-#undef RESAMPLE_FP_ISA_NAMESPACE
-#undef RESAMPLE_FP_ISA_LEVEL
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC diagnostic pop
-#pragma GCC pop_options
-#endif
-#endif
+#define RESAMPLE_ISA_FILE "fixed_point_kernels_isa.inl"
+#include "isa_variants.inl"
 
 namespace resample::detail {
 
 /// The uint8 inner loops of one instruction set (called per row or per output, never per byte).
 struct fixed_point_kernels {
-  decltype(&fixed_point_portable::fp_vertical) vertical;
-  decltype(&fixed_point_portable::fp_vertical_two) vertical_two;
-  decltype(&fixed_point_portable::fp_horizontal_8) horizontal_8;
-  decltype(&fixed_point_portable::fp_horizontal_16) horizontal_16;
-  decltype(&fixed_point_portable::fp_horizontal_32) horizontal_32;
-  decltype(&fixed_point_portable::fp_horizontal_small) horizontal_small;
-  decltype(&fixed_point_portable::fp_transpose_8x8) transpose_8x8;
-  decltype(&fixed_point_portable::fp_transpose_16x16x2) transpose_16x16x2;
-  decltype(&fixed_point_portable::fp_horizontal_row) horizontal_row;
-  decltype(&fixed_point_portable::fp_wide_pairs) wide_pairs;
-  decltype(&fixed_point_portable::fp_wide_row) wide_row;
-  decltype(&fixed_point_portable::fp_wide_vertical_16) wide_vertical_16;
-  decltype(&fixed_point_portable::fp_wide_vertical_8) wide_vertical_8;
-  decltype(&fixed_point_portable::fp_area_add_row) area_add_row;
-  decltype(&fixed_point_portable::fp_area_sum_uniform) area_sum_uniform;
-  decltype(&fixed_point_portable::fp_area_finish) area_finish;
+  decltype(&portable::fixed_point::fp_vertical) vertical;
+  decltype(&portable::fixed_point::fp_vertical_two) vertical_two;
+  decltype(&portable::fixed_point::fp_horizontal_8) horizontal_8;
+  decltype(&portable::fixed_point::fp_horizontal_16) horizontal_16;
+  decltype(&portable::fixed_point::fp_horizontal_32) horizontal_32;
+  decltype(&portable::fixed_point::fp_horizontal_small) horizontal_small;
+  decltype(&portable::fixed_point::fp_transpose_8x8) transpose_8x8;
+  decltype(&portable::fixed_point::fp_transpose_16x16x2) transpose_16x16x2;
+  decltype(&portable::fixed_point::fp_horizontal_row) horizontal_row;
+  decltype(&portable::fixed_point::fp_wide_pairs) wide_pairs;
+  decltype(&portable::fixed_point::fp_wide_row) wide_row;
+  decltype(&portable::fixed_point::fp_wide_vertical_16) wide_vertical_16;
+  decltype(&portable::fixed_point::fp_wide_vertical_8) wide_vertical_8;
+  decltype(&portable::fixed_point::fp_area_add_row) area_add_row;
+  decltype(&portable::fixed_point::fp_area_sum_uniform) area_sum_uniform;
+  decltype(&portable::fixed_point::fp_area_finish) area_finish;
   bool has_row_loop;  ///< horizontal_row has a vector loop (byte shuffles) and horizontal_16 a
                       ///< 16-row one: AVX2 here
 };
 
+// The table of one set's loops, in the member order above.
+#define RESAMPLE_FP_KERNEL_SET(ns, has_row_loop)                               \
+  fixed_point_kernels {                                                        \
+    &ns::fixed_point::fp_vertical, &ns::fixed_point::fp_vertical_two,          \
+    &ns::fixed_point::fp_horizontal_8, &ns::fixed_point::fp_horizontal_16,     \
+    &ns::fixed_point::fp_horizontal_32, &ns::fixed_point::fp_horizontal_small, \
+    &ns::fixed_point::fp_transpose_8x8, &ns::fixed_point::fp_transpose_16x16x2,\
+    &ns::fixed_point::fp_horizontal_row, &ns::fixed_point::fp_wide_pairs,      \
+    &ns::fixed_point::fp_wide_row, &ns::fixed_point::fp_wide_vertical_16,      \
+    &ns::fixed_point::fp_wide_vertical_8, &ns::fixed_point::fp_area_add_row,   \
+    &ns::fixed_point::fp_area_sum_uniform, &ns::fixed_point::fp_area_finish,   \
+        has_row_loop                                                           \
+  }
+
 inline fixed_point_kernels fixed_point_kernels_for(instruction_set isa) {
   isa = resolve_isa(isa);
 #if defined(RESAMPLE_X86_DISPATCH)
-  namespace avx = fixed_point_avx2;
-  namespace sse = fixed_point_sse2;
-  if (isa == instruction_set::avx2) return {&avx::fp_vertical, &avx::fp_vertical_two, &avx::fp_horizontal_8, &avx::fp_horizontal_16, &avx::fp_horizontal_32, &avx::fp_horizontal_small, &avx::fp_transpose_8x8, &avx::fp_transpose_16x16x2,
-            &avx::fp_horizontal_row, &avx::fp_wide_pairs, &avx::fp_wide_row, &avx::fp_wide_vertical_16, &avx::fp_wide_vertical_8, &avx::fp_area_add_row, &avx::fp_area_sum_uniform, &avx::fp_area_finish, true};
-  if (isa == instruction_set::sse2) return {&sse::fp_vertical, &sse::fp_vertical_two, &sse::fp_horizontal_8, &sse::fp_horizontal_16, &sse::fp_horizontal_32, &sse::fp_horizontal_small, &sse::fp_transpose_8x8, &sse::fp_transpose_16x16x2,
-            &sse::fp_horizontal_row, &sse::fp_wide_pairs, &sse::fp_wide_row, &sse::fp_wide_vertical_16, &sse::fp_wide_vertical_8, &sse::fp_area_add_row, &sse::fp_area_sum_uniform, &sse::fp_area_finish, false};
+  if (isa == instruction_set::avx2) return RESAMPLE_FP_KERNEL_SET(avx2, true);
+  if (isa == instruction_set::sse2) return RESAMPLE_FP_KERNEL_SET(sse2, false);
 #endif
-  namespace portable = fixed_point_portable;
-  return {&portable::fp_vertical, &portable::fp_vertical_two, &portable::fp_horizontal_8, &portable::fp_horizontal_16, &portable::fp_horizontal_32, &portable::fp_horizontal_small,
-          &portable::fp_transpose_8x8, &portable::fp_transpose_16x16x2, &portable::fp_horizontal_row, &portable::fp_wide_pairs, &portable::fp_wide_row, &portable::fp_wide_vertical_16, &portable::fp_wide_vertical_8, &portable::fp_area_add_row, &portable::fp_area_sum_uniform, &portable::fp_area_finish, false};
+  return RESAMPLE_FP_KERNEL_SET(portable, false);
 }
+
+#undef RESAMPLE_FP_KERNEL_SET
 
 }  // namespace resample::detail

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The uint8 fixed-point inner loops, compiled once per instruction set (fixed_point_kernels.hpp
-// includes this file in namespaces fixed_point_portable, fixed_point_sse2 and fixed_point_avx2).
+// The uint8 fixed-point inner loops, compiled once per instruction set through isa_variants.inl
+// (namespaces portable::fixed_point, sse2::fixed_point and avx2::fixed_point).
 // Every variant computes acc = 2^(p-1) + sum_j x_j * w_j exactly and stores clamp(acc >> p, 0,
 // 255), so all give the same bits. The vector variants multiply pairs of taps with 16-bit
 // multiply-adds (pmaddwd) on the weights split as w = lo + hi * 2^16 (fixed_point_axis::
@@ -9,10 +9,10 @@
 // have hi = 0 and skip the second multiply-add; Pillow's 22-bit weights need both, or, when
 // the hi halves fit signed bytes, a u8 x s8 multiply-add (pmaddubsw) on bytes. The loops
 // that gather bytes with byte shuffles (pshufb) are AVX2-only; SSE2 packs planar rows instead.
-// No include guard: included once per set, with RESAMPLE_FP_ISA_NAMESPACE and
-// RESAMPLE_FP_ISA_LEVEL (0 portable, 1 SSE2, 2 AVX2) defined.
+// No include guard: included by isa_variants.inl once per set, with RESAMPLE_ISA_NAMESPACE and
+// RESAMPLE_ISA_LEVEL (0 portable, 1 SSE2, 2 AVX2) defined.
 
-namespace resample::detail::RESAMPLE_FP_ISA_NAMESPACE {
+namespace resample::detail::RESAMPLE_ISA_NAMESPACE::fixed_point {
 
 /// clamp(acc >> precision, 0, 255) without shifting a negative number.
 inline std::uint8_t fp_finish(std::int32_t acc, int precision) {
@@ -28,7 +28,7 @@ inline std::uint8_t fp_dot(const std::uint8_t* x, std::int64_t step, const std::
   return fp_finish(acc, precision);
 }
 
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
 inline __m128i fp_finish_4(__m128i acc, __m128i bias, int precision) {
   return _mm_sra_epi32(_mm_add_epi32(acc, bias), _mm_cvtsi32_si128(precision));
 }
@@ -42,9 +42,9 @@ void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const 
                       const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, const std::int32_t* hi_bytes,
                       int count, std::int64_t length, int precision) {
   std::int64_t x = 0;
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
   const int pairs = (count + 1) / 2;
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   {
     const __m256i zero = _mm256_setzero_si256();
     const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
@@ -153,7 +153,7 @@ inline void fp_vertical_two(std::uint8_t* out0, std::uint8_t* out1, const std::u
                             const std::int32_t* hi0, const std::int32_t* lo1, const std::int32_t* hi1, bool fits_int16,
                             int count, std::int64_t length, int precision) {
   std::int64_t x = 0;
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   if (fits_int16) {
     const int pairs = (count + 1) / 2;
     const __m256i zero = _mm256_setzero_si256();
@@ -213,12 +213,12 @@ void fp_horizontal_8_impl(const std::uint8_t* in, std::int64_t in_step, std::uin
     const std::uint8_t* base = in + (first[o] - shift) * in_step;
     std::uint8_t* target = out + (o - begin) * out_step;
     const int n = count[o];
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
     const std::int32_t* wl = lo_pairs + o * pairs;
     const std::int32_t* wh = hi_pairs + o * pairs;
     const int used = (n + 1) / 2;
     const __m128i bias = _mm_set1_epi32(std::int32_t{1} << (precision - 1));
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
     __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
     for (int p = 0; p < used; ++p) {
       const std::uint8_t* a = base + 2 * p * in_step;
@@ -286,7 +286,7 @@ void fp_horizontal_16_impl(const std::uint8_t* in, std::uint8_t* out, const std:
                            const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
                            const std::int32_t* hi_pairs, int pairs, int precision, std::int64_t begin,
                            std::int64_t end, std::int64_t shift) {
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   (void)weight;
   (void)width;
   const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
@@ -351,7 +351,7 @@ void fp_horizontal_32_impl(const std::uint8_t* in, std::uint8_t* out, const std:
                            const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
                            const std::int32_t* hi_pairs, const std::int32_t* hi_bytes, int pairs, int precision,
                            std::int64_t begin, std::int64_t end, std::int64_t shift) {
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   (void)weight;
   (void)width;
   (void)hi_pairs;
@@ -428,7 +428,7 @@ void fp_horizontal_small_impl(const std::uint8_t* in, int channels, std::uint8_t
                               const int* count, const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
                               const std::int32_t* hi_pairs, int pairs, int precision, std::int64_t begin,
                               std::int64_t end, std::int64_t shift) {
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   // Byte shuffles that turn pixels 0, 1 (low lane) and 2, 3 (high lane) of a 16-byte load into
   // 16-bit pairs per channel: (c of pixel 0, c of pixel 1), ...
   alignas(32) std::int8_t pattern[32];
@@ -442,18 +442,18 @@ void fp_horizontal_small_impl(const std::uint8_t* in, int channels, std::uint8_t
     }
   const __m256i shuffle = _mm256_load_si256(reinterpret_cast<const __m256i*>(pattern));
   const __m256i spread = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
-#elif RESAMPLE_FP_ISA_LEVEL == 1
+#elif RESAMPLE_ISA_LEVEL == 1
   const __m128i zero = _mm_setzero_si128();
 #endif
   for (std::int64_t o = begin; o < end; ++o) {
     const std::uint8_t* base = in + (first[o] - shift) * channels;
     std::uint8_t* target = out + (o - begin) * channels;
     const int n = count[o];
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
     const std::int32_t* wl = lo_pairs + o * pairs;
     const std::int32_t* wh = hi_pairs + o * pairs;
     const int used = (n + 1) / 2;
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
     // Four taps per step: pairs p and p + 1 in the two lanes (pairs is even, so p + 1 exists).
     __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
     for (int p = 0; p < used; p += 2) {
@@ -523,7 +523,7 @@ inline void fp_horizontal_small(const std::uint8_t* in, int channels, std::uint8
 /// the tail go one output at a time. `in` is a row padded with 16 readable bytes, whose pixel 0
 /// is source index `shift`. Returns false when this instruction set has no such loop (the
 /// caller then packs rows instead).
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
 /// Pairs > 0 fixes the number of tap pairs at compile time (1 and 2 are the common ones).
 template <bool Fits16, int Pairs>
 void fp_horizontal_row_impl(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
@@ -598,7 +598,7 @@ inline bool fp_horizontal_row(const std::uint8_t* in, std::uint8_t* out, const s
                               const std::uint8_t* masks, const std::int32_t* row_lo, const std::int32_t* row_hi,
                               int row_pairs, bool fits_int16, int precision, std::int64_t out_extent,
                               std::int64_t shift) {
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   if (fits_int16) {
     fp_horizontal_row_pairs<true>(in, out, first, count, weight, width, block_fits, masks, row_lo, row_hi, row_pairs,
                                   precision, out_extent, shift);
@@ -617,7 +617,7 @@ inline bool fp_horizontal_row(const std::uint8_t* in, std::uint8_t* out, const s
 /// Transposes an 8x8 block of bytes: row i of the result (at out + i*out_step) is byte i of the
 /// eight input rows (at in + r*in_step). Packs 8 planar rows into 8-byte pixels and back.
 inline void fp_transpose_8x8(const std::uint8_t* in, std::int64_t in_step, std::uint8_t* out, std::int64_t out_step) {
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
   const auto load = [&](int r) { return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + r * in_step)); };
   const __m128i x0 = _mm_unpacklo_epi8(load(0), load(1));
   const __m128i x1 = _mm_unpacklo_epi8(load(2), load(3));
@@ -646,7 +646,7 @@ inline void fp_wide_pairs(const std::uint32_t* x, const std::uint32_t* w, std::u
                           int down) {
   const std::int32_t bias = std::int32_t{1} << (down - 1);
   std::int64_t i = 0;
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   {
     const __m256i b = _mm256_set1_epi32(bias);
     const __m128i s = _mm_cvtsi32_si128(down);
@@ -662,7 +662,7 @@ inline void fp_wide_pairs(const std::uint32_t* x, const std::uint32_t* w, std::u
     }
   }
 #endif
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
   {
     // No packus_epi32 in SSE2: clamp to [0, 65535] as a signed pack of value - 32768.
     const __m128i b = _mm_set1_epi32(bias - 32768 * (std::int32_t{1} << down));
@@ -692,7 +692,7 @@ inline void fp_wide_row(const std::uint8_t* x, const std::int32_t* first, const 
                         std::int64_t n, int down) {
   const std::int32_t bias = std::int32_t{1} << (down - 1);
   std::int64_t o = 0;
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   {
     const __m256i b = _mm256_set1_epi32(bias);
     const __m128i s = _mm_cvtsi32_si128(down);
@@ -727,11 +727,11 @@ void fp_wide_vertical(Out* out, const std::uint16_t* a, const std::uint16_t* b, 
   constexpr bool bytes = sizeof(Out) == 1;
   const std::int32_t bias = std::int32_t{1} << (down - 1);
   std::int64_t i = 0;
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
   const std::int32_t pair = static_cast<std::int32_t>((static_cast<std::uint32_t>(w1) << 16) | static_cast<std::uint32_t>(w0));
   const std::int32_t base = bias + 32768 * (w0 + w1);
 #endif
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   {
     const __m256i flip = _mm256_set1_epi16(static_cast<std::int16_t>(-32768));
     const __m256i weights = _mm256_set1_epi32(pair);
@@ -756,7 +756,7 @@ void fp_wide_vertical(Out* out, const std::uint16_t* a, const std::uint16_t* b, 
     }
   }
 #endif
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
   {
     const __m128i flip = _mm_set1_epi16(static_cast<std::int16_t>(-32768));
     const __m128i weights = _mm_set1_epi32(pair);
@@ -800,7 +800,7 @@ inline void fp_wide_vertical_8(std::uint8_t* out, const std::uint16_t* a, const 
 /// acc[i] += row[i] for i < n (16-bit column sums of at most 128 rows).
 inline void fp_area_add_row(std::uint16_t* acc, const std::uint8_t* row, std::int64_t n) {
   std::int64_t i = 0;
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   for (; i + 32 <= n; i += 32) {
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + i));
     __m256i* p0 = reinterpret_cast<__m256i*>(acc + i);
@@ -809,7 +809,7 @@ inline void fp_area_add_row(std::uint16_t* acc, const std::uint8_t* row, std::in
     _mm256_storeu_si256(p1, _mm256_add_epi16(_mm256_loadu_si256(p1), _mm256_cvtepu8_epi16(_mm256_extracti128_si256(v, 1))));
   }
 #endif
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
   const __m128i zero = _mm_setzero_si128();
   for (; i + 16 <= n; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i));
@@ -826,7 +826,7 @@ inline void fp_area_add_row(std::uint16_t* acc, const std::uint8_t* row, std::in
 /// o < n, from column sums acc (each < 2^15, so int16 multiply-adds by 1 are exact).
 inline void fp_area_sum_uniform(const std::uint16_t* acc, int k, std::uint32_t* sums, std::int64_t n) {
   std::int64_t o = 0;
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   const __m256i ones = _mm256_set1_epi16(1);
   if (k == 2) {
     for (; o + 8 <= n; o += 8) {
@@ -841,7 +841,7 @@ inline void fp_area_sum_uniform(const std::uint16_t* acc, int k, std::uint32_t* 
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums + o), _mm256_permute4x64_epi64(_mm256_hadd_epi32(p0, p1), 0xD8));
     }
   }
-#elif RESAMPLE_FP_ISA_LEVEL == 1
+#elif RESAMPLE_ISA_LEVEL == 1
   const __m128i ones = _mm_set1_epi16(1);
   if (k == 2) {
     for (; o + 4 <= n; o += 4) {
@@ -871,7 +871,7 @@ inline void fp_area_sum_uniform(const std::uint16_t* acc, int k, std::uint32_t* 
 /// remainder (every value below 2^24, so float holds it exactly); the bits are the division's.
 inline void fp_area_finish(const std::uint32_t* sums, const std::uint32_t* count, std::uint8_t* out, std::int64_t n) {
   std::int64_t i = 0;
-#if RESAMPLE_FP_ISA_LEVEL >= 1
+#if RESAMPLE_ISA_LEVEL >= 1
   const auto four = [](__m128i s, __m128i c) {
     const __m128 num = _mm_cvtepi32_ps(_mm_add_epi32(_mm_add_epi32(s, s), c));
     const __m128 den = _mm_cvtepi32_ps(_mm_add_epi32(c, c));
@@ -900,7 +900,7 @@ inline void fp_area_finish(const std::uint32_t* sums, const std::uint32_t* count
 /// 32-byte pixels (and back) in the two lanes of AVX2 registers.
 inline void fp_transpose_16x16x2(const std::uint8_t* in0, const std::uint8_t* in1, std::int64_t in_step,
                                  std::uint8_t* out0, std::uint8_t* out1, std::int64_t out_step) {
-#if RESAMPLE_FP_ISA_LEVEL == 2
+#if RESAMPLE_ISA_LEVEL == 2
   __m256i x[16], t[16];
   for (int k = 0; k < 16; ++k) {
     x[k] = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in0 + k * in_step))),
@@ -937,4 +937,4 @@ inline void fp_transpose_16x16x2(const std::uint8_t* in0, const std::uint8_t* in
 #endif
 }
 
-}  // namespace resample::detail::RESAMPLE_FP_ISA_NAMESPACE
+}  // namespace resample::detail::RESAMPLE_ISA_NAMESPACE::fixed_point

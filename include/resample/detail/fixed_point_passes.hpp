@@ -171,7 +171,7 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
     for (std::int64_t o = 0; o < t.out; ++o) {
       const std::int32_t* w = t.weights(o);
       for (std::int64_t c = groups * 8; c < channels; ++c) {
-        out[o * dw + c * dk] = fixed_point_portable::fp_dot(in + t.first[o] * sw + c * sk, sw, w, t.count[o], t.precision);
+        out[o * dw + c * dk] = portable::fixed_point::fp_dot(in + t.first[o] * sw + c * sk, sw, w, t.count[o], t.precision);
       }
     }
   }
@@ -208,7 +208,7 @@ inline void fixed_point_vertical(const fixed_point_kernels& kernels, const box<c
         std::int32_t acc = std::int32_t{1} << (t.precision - 1);
         const std::int64_t at = x * src.stride[2] + c * src.stride[3];
         for (int j = 0; j < n; ++j) acc += static_cast<std::int32_t>(s.rows[static_cast<std::size_t>(j)][at]) * w[j];
-        out[x * dst.stride[2] + c * dst.stride[3]] = fixed_point_portable::fp_finish(acc, t.precision);
+        out[x * dst.stride[2] + c * dst.stride[3]] = portable::fixed_point::fp_finish(acc, t.precision);
       }
     }
   }

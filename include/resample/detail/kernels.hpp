@@ -19,43 +19,8 @@
 #include <immintrin.h>
 #endif
 
-
-RESAMPLE_BEGIN_EXACT_MATH
-#define RESAMPLE_ISA_NAMESPACE portable
-#define RESAMPLE_ISA_LEVEL 0
-#include "kernels_isa.inl"
-#undef RESAMPLE_ISA_NAMESPACE
-#undef RESAMPLE_ISA_LEVEL
-
-#if defined(RESAMPLE_X86_DISPATCH)
-#define RESAMPLE_ISA_NAMESPACE sse2
-#define RESAMPLE_ISA_LEVEL 1
-#include "kernels_isa.inl"
-#undef RESAMPLE_ISA_NAMESPACE
-#undef RESAMPLE_ISA_LEVEL
-
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,f16c"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,f16c")
-// Passing 32-byte vectors between these inline functions is internal to the library.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-#define RESAMPLE_ISA_NAMESPACE avx2
-#define RESAMPLE_ISA_LEVEL 2
-#include "kernels_isa.inl"
-#undef RESAMPLE_ISA_NAMESPACE
-#undef RESAMPLE_ISA_LEVEL
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC diagnostic pop
-#pragma GCC pop_options
-#endif
-#endif
-RESAMPLE_END_EXACT_MATH
+#define RESAMPLE_ISA_FILE "kernels_isa.inl"
+#include "isa_variants.inl"
 
 namespace resample::detail {
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The vectorised inner loops, written once and compiled once per instruction set: kernels.hpp
-// includes this file in namespaces `portable` (one lane, any CPU), `sse2` and `avx2` (the
+// includes this file through isa_variants.inl in namespaces `portable` (one lane, any CPU), `sse2` and `avx2` (the
 // latter under a target pragma, chosen at run time). Every lane performs the same IEEE
 // multiplies and adds, in the same order, as the scalar formula: the sets give identical bits.
-// No include guard: included once per set, with RESAMPLE_ISA_NAMESPACE and RESAMPLE_ISA_LEVEL
+// No include guard: included by isa_variants.inl once per set, with RESAMPLE_ISA_NAMESPACE and RESAMPLE_ISA_LEVEL
 // (0 portable, 1 SSE2, 2 AVX2) defined.
 
 namespace resample::detail::RESAMPLE_ISA_NAMESPACE {

@@ -62,28 +62,8 @@ struct opencv_lanes<double> {
 
 }  // namespace resample::detail
 
-RESAMPLE_BEGIN_EXACT_MATH
-#define RESAMPLE_PYRAMID_ISA_NAMESPACE pyramid_generic
-#include "pyramid_kernels_isa.inl"
-#undef RESAMPLE_PYRAMID_ISA_NAMESPACE
-
-#if defined(RESAMPLE_X86_DISPATCH)
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#endif
-#define RESAMPLE_PYRAMID_ISA_NAMESPACE pyramid_avx2
-#include "pyramid_kernels_isa.inl"
-#undef RESAMPLE_PYRAMID_ISA_NAMESPACE
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
-#endif
-RESAMPLE_END_EXACT_MATH
+#define RESAMPLE_ISA_FILE "pyramid_kernels_isa.inl"
+#include "isa_variants.inl"
 
 namespace resample::detail {
 
@@ -96,17 +76,20 @@ struct pyramid_kernel_set {
   void (*up_column)(const W*, const W*, const W*, T*, T*, const T*, const T*, std::int64_t, up_epilogue);
 };
 
+// The table of one set's loops.
+#define RESAMPLE_PYRAMID_KERNEL_SET(ns) \
+  { &ns::pyramid::down_row<T>, &ns::pyramid::down_column<T>, &ns::pyramid::up_row<T>, &ns::pyramid::up_column<T> }
+
 template <class T>
 pyramid_kernel_set<T> pyramid_kernels_for(instruction_set isa) {
   isa = resolve_isa(isa);
 #if defined(RESAMPLE_X86_DISPATCH)
-  if (isa == instruction_set::avx2) {
-    return {&pyramid_avx2::down_row<T>, &pyramid_avx2::down_column<T>, &pyramid_avx2::up_row<T>,
-            &pyramid_avx2::up_column<T>};
-  }
+  if (isa == instruction_set::avx2) return RESAMPLE_PYRAMID_KERNEL_SET(avx2);
+  if (isa == instruction_set::sse2) return RESAMPLE_PYRAMID_KERNEL_SET(sse2);
 #endif
-  return {&pyramid_generic::down_row<T>, &pyramid_generic::down_column<T>, &pyramid_generic::up_row<T>,
-          &pyramid_generic::up_column<T>};
+  return RESAMPLE_PYRAMID_KERNEL_SET(portable);
 }
+
+#undef RESAMPLE_PYRAMID_KERNEL_SET
 
 }  // namespace resample::detail

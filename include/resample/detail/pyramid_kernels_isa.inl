@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The row and column loops of pyr_down / pyr_up, written once and compiled once per instruction
-// set: pyramid_kernels.hpp includes this file in namespace `pyramid_generic` (the compiler's
-// baseline) and, on x86-64, in `pyramid_avx2` under a target pragma. The loops are plain
-// contiguous loops that the compiler vectorises; each lane does the same IEEE operations in the
-// same order, so both sets give the same bits.
-// No include guard: included once per set, with RESAMPLE_PYRAMID_ISA_NAMESPACE defined.
+// set through isa_variants.inl (namespaces portable::pyramid, sse2::pyramid, avx2::pyramid). The
+// loops are plain contiguous loops that the compiler vectorises for each set; each lane does the
+// same IEEE operations in the same order, so every set gives the same bits.
+// No include guard: included by isa_variants.inl once per set, with RESAMPLE_ISA_NAMESPACE defined.
 
-namespace resample::detail::RESAMPLE_PYRAMID_ISA_NAMESPACE {
+namespace resample::detail::RESAMPLE_ISA_NAMESPACE::pyramid {
 
 /// Horizontal 5-tap pass and decimation of one contiguous source row of `sw` elements into
 /// `dw` outputs, in OpenCV's operation order: columns its vector loop covers sum
@@ -117,4 +116,4 @@ void up_column(const W* __restrict r0, const W* __restrict r1, const W* __restri
   }
 }
 
-}  // namespace resample::detail::RESAMPLE_PYRAMID_ISA_NAMESPACE
+}  // namespace resample::detail::RESAMPLE_ISA_NAMESPACE::pyramid
