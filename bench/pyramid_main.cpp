@@ -9,6 +9,8 @@
 //   collapse5    collapsing it: collapse / pyrUp and add, level by level
 //   mertens3     exposure fusion of three 8-bit images (conversion to float included):
 //                merge_mertens / cv::createMergeMertens()->process
+//   mertens3u8   the same through merge_mertens' uint8 entry point, on the interleaved bytes
+//                themselves (uint8 result); resample only (compare with OpenCV's mertens3)
 //   average3     average of three images through depth-5 Laplacian pyramids: fuse_average /
 //                the same with buildPyramid, pyrUp and Mat arithmetic
 #include <benchmark/benchmark.h>
@@ -125,6 +127,15 @@ void resample_mertens(benchmark::State& state) {
   }
 }
 
+/// The uint8 entry point on the interleaved bytes themselves (a channels-last view): OpenCV's
+/// input, no conversion by the caller; the result is uint8 (OpenCV's float result times 255, rounded).
+void resample_mertens_u8(benchmark::State& state) {
+  const auto exec = threads(static_cast<int>(state.range(0)));
+  std::vector<resample::tensor_view<const std::uint8_t>> views;
+  for (const auto& u8 : data().u8) views.push_back(resample::channels_last_view(u8.data(), {1, 3, side, side}));
+  for (auto _ : state) benchmark::DoNotOptimize(resample::merge_mertens(views, {}, exec));
+}
+
 void resample_average(benchmark::State& state) {
   const auto exec = threads(static_cast<int>(state.range(0)));
   std::vector<resample::tensor_view<const float>> views;
@@ -226,11 +237,11 @@ void register_all() {
 #if defined(RESAMPLE_BENCH_HAVE_OPENCV)
       {"gaussian5", resample_gaussian, opencv_gaussian},     {"laplacian5", resample_laplacian, opencv_laplacian_case},
       {"collapse5", resample_collapse, opencv_collapse_case}, {"mertens3", resample_mertens, opencv_mertens},
-      {"average3", resample_average, opencv_average},
+      {"mertens3u8", resample_mertens_u8, nullptr},           {"average3", resample_average, opencv_average},
 #else
       {"gaussian5", resample_gaussian, nullptr}, {"laplacian5", resample_laplacian, nullptr},
       {"collapse5", resample_collapse, nullptr}, {"mertens3", resample_mertens, nullptr},
-      {"average3", resample_average, nullptr},
+      {"mertens3u8", resample_mertens_u8, nullptr}, {"average3", resample_average, nullptr},
 #endif
   };
   for (int n : {1, 2}) {

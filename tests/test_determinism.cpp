@@ -123,6 +123,65 @@ TEMPLATE_TEST_CASE("every instruction set gives the same bits", "[simd]", float,
   CHECK(compared >= 300);
 }
 
+TEMPLATE_TEST_CASE("pyramids and fusion: threads, executors, grains and instruction sets do not change a bit",
+                   "[threads][simd][pyramid][fusion]", float, double, std::uint8_t) {
+  std::mt19937 rng(4242);
+  resample::thread_pool pool(3);
+  const resample::dims shape{2, 3, 71, 130};
+  std::vector<std::vector<TestType>> images;
+  std::vector<resample::tensor_view<const TestType>> stack;
+  for (int i = 0; i < 3; ++i) images.push_back(random_values<TestType>(shape, rng));
+  for (const auto& image : images) stack.emplace_back(image.data(), shape);
+  using level_type = std::conditional_t<std::is_same_v<TestType, std::uint8_t>, float, TestType>;
+  std::vector<level_type> mask(static_cast<std::size_t>(2 * 71 * 130));
+  for (auto& v : mask) v = static_cast<level_type>(rng() % 3);
+  const std::vector<resample::tensor_view<const level_type>> masks(3, {mask.data(), {2, 1, 71, 130}});
+  // Everything the pyramid and fusion functions make from the stack, as bytes.
+  const auto run_all = [&](const resample::execution& exec) {
+    std::vector<unsigned char> bytes;
+    const auto add = [&](const auto* data, std::size_t count) {
+      const auto* p = reinterpret_cast<const unsigned char*>(data);
+      bytes.insert(bytes.end(), p, p + count * sizeof(*data));
+    };
+    const auto add_pyramid = [&](const auto& p) {
+      for (int l = 0; l < p.levels(); ++l) add(p.level(l).data_handle(), static_cast<std::size_t>(p.level(l).size()));
+    };
+    add_pyramid(resample::gaussian_pyramid(stack[0], {}, exec));
+    const auto lap = resample::laplacian_pyramid(stack[0], {}, exec);
+    add_pyramid(lap);
+    const auto back = resample::collapse<TestType>(lap, exec);
+    add(back.data(), back.size());
+    for (const auto& fused : {resample::fuse_average(stack, {}, {}, exec), resample::fuse_max_abs(stack, {}, exec),
+                              resample::fuse_weighted(stack, masks, {}, exec),
+                              resample::merge_mertens(stack, {}, exec)}) {
+      add(fused.data(), fused.size());
+    }
+    return bytes;
+  };
+  resample::execution reference;
+  reference.max_threads = 1;
+  reference.isa = resample::instruction_set::portable;
+  const std::vector<unsigned char> expected = run_all(reference);
+  std::vector<resample::execution> variants(3);
+  variants[0].max_threads = 2;
+  variants[1].max_threads = 4;
+  variants[1].grain_elements = 300;
+  variants[1].min_parallel_elements = 1;
+  variants[2].pool = [&pool](std::int64_t count, const std::function<void(std::int64_t)>& task) { pool(count, task); };
+  variants[2].grain_elements = 1000;
+  variants[2].min_parallel_elements = 1;
+  for (resample::instruction_set isa : {resample::instruction_set::sse2, resample::instruction_set::avx2}) {
+    if (!resample::is_supported(isa)) continue;
+    variants.emplace_back();
+    variants.back().max_threads = 1;
+    variants.back().isa = isa;
+  }
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    INFO("variant " << v);
+    REQUIRE(run_all(variants[v]) == expected);
+  }
+}
+
 TEST_CASE("thread_pool runs every task once and rethrows a task's exception", "[threads]") {
   resample::thread_pool pool(2);
   CHECK(pool.concurrency() == 3);

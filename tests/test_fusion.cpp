@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <random>
 #include <vector>
@@ -206,4 +207,153 @@ TEST_CASE("fusion errors: empty stacks, mismatched shapes, wrong or NaN weights"
   mo.exposure_weight = std::nan("");
   REQUIRE(code_of([&] { (void)resample::merge_mertens(s.views(), mo); }) == error_code::invalid_option);
   REQUIRE(code_of([&] { (void)resample::fuse(s.views(), resample::fusion_rule<float>{}); }) == error_code::invalid_option);
+}
+
+namespace {
+
+using bytes_view = resample::tensor_view<const std::uint8_t>;
+
+/// cv::saturate_cast<uchar>(v * scale): round to nearest even, saturate, NaN to 0.
+std::vector<std::uint8_t> rounded(const resample::tensor<float>& t, float scale) {
+  std::vector<std::uint8_t> r(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const float v = t.data()[i] * scale;
+    r[i] = !(v > 0) ? 0 : v >= 255 ? 255 : static_cast<std::uint8_t>(std::nearbyint(v));
+  }
+  return r;
+}
+
+/// A stack of random uint8 images (stored channels-last when asked), and its values as floats
+/// times `scale`.
+struct byte_stack {
+  dims shape;
+  std::vector<std::vector<std::uint8_t>> memory;
+  std::vector<bytes_view> views;
+  std::vector<std::vector<float>> floats;
+  std::vector<view> float_views;
+  byte_stack(dims s, int count, std::uint32_t seed, float scale, bool channels_last) : shape(s) {
+    std::mt19937 rng(seed);
+    std::size_t n = 1;
+    for (index_t e : shape) n *= static_cast<std::size_t>(e);
+    for (int i = 0; i < count; ++i) {
+      memory.emplace_back(n);
+      floats.emplace_back(n);
+    }
+    for (int i = 0; i < count; ++i) {
+      const resample::tensor_view<std::uint8_t> v =
+          channels_last ? resample::channels_last_view(memory[i].data(), shape)
+                        : resample::tensor_view<std::uint8_t>(memory[i].data(), shape);
+      const resample::tensor_view<float> f(floats[i].data(), shape);
+      // Each image in its own band of values, as exposures are.
+      const int low = 40 * i % 200;
+      for (index_t a = 0; a < shape[0]; ++a)
+        for (index_t c = 0; c < shape[1]; ++c)
+          for (index_t y = 0; y < shape[2]; ++y)
+            for (index_t x = 0; x < shape[3]; ++x) {
+              const auto b = static_cast<std::uint8_t>(low + static_cast<int>(rng() % 56));
+              v(a, c, y, x) = b;
+              f(a, c, y, x) = static_cast<float>(b) * scale;
+            }
+      views.push_back(v);
+      float_views.emplace_back(floats[i].data(), shape);
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("uint8 fusion is the float fusion of the widened images, rounded and saturated", "[fusion][uint8]") {
+  for (const bool channels_last : {false, true}) {
+    INFO("channels_last " << channels_last);
+    const byte_stack s({1, 3, 45, 67}, 3, 31, 1.0f, channels_last);
+    REQUIRE(resample::fuse_average(s.views).values() == rounded(resample::fuse_average(s.float_views), 1));
+    REQUIRE(resample::fuse_average(s.views, {1.0, 3.0, 0.5}).values() ==
+            rounded(resample::fuse_average(s.float_views, {1.0, 3.0, 0.5}), 1));
+    REQUIRE(resample::fuse_max_abs(s.views).values() == rounded(resample::fuse_max_abs(s.float_views), 1));
+    std::vector<float> left(45 * 67), right(45 * 67);
+    for (std::size_t i = 0; i < left.size(); ++i) {
+      left[i] = i % 67 < 30 ? 1.0f : 0.0f;
+      right[i] = 1.0f - left[i];
+    }
+    const std::vector<view> masks{view(left.data(), {1, 1, 45, 67}), view(right.data(), {1, 1, 45, 67}),
+                                  view(right.data(), {1, 1, 45, 67})};
+    REQUIRE(resample::fuse_weighted(s.views, masks).values() ==
+            rounded(resample::fuse_weighted(s.float_views, masks), 1));
+    // A caller's rule sees float levels.
+    const resample::fusion_rule<float> first = [](int, int, const std::vector<view>& in,
+                                                  resample::tensor_view<float> out) {
+      std::copy(in[0].data_handle(), in[0].data_handle() + out.size(), out.data_handle());
+    };
+    REQUIRE(resample::fuse(s.views, first).values() == rounded(resample::fuse(s.float_views, first), 1));
+    // The widened values come back: fusing an image with itself gives it back.
+    const std::vector<std::uint8_t> image1(s.floats[1].begin(), s.floats[1].end());
+    REQUIRE(resample::fuse_average(std::vector<bytes_view>{s.views[1], s.views[1]}).values() == image1);
+    // Interpolate filters (a widened copy for the down filter).
+    resample::pyramid_options popts;
+    popts.levels = 4;
+    popts.down = resample::options{};
+    popts.down->mode = resample::mode::area;
+    REQUIRE(resample::fuse_max_abs(s.views, popts).values() ==
+            rounded(resample::fuse_max_abs(s.float_views, popts), 1));
+    popts.up = resample::options{};
+    popts.up->mode = resample::mode::bilinear;
+    REQUIRE(resample::fuse_average(s.views, {}, popts).values() ==
+            rounded(resample::fuse_average(s.float_views, {}, popts), 1));
+    popts.down.reset();
+    REQUIRE(resample::fuse_weighted(s.views, masks, popts).values() ==
+            rounded(resample::fuse_weighted(s.float_views, masks, popts), 1));
+  }
+}
+
+TEST_CASE("uint8 merge_mertens divides by 255 as OpenCV does and returns the result times 255", "[fusion][uint8]") {
+  for (const auto& [shape, count] : std::vector<std::pair<dims, int>>{{{1, 3, 48, 64}, 3}, {{2, 1, 33, 20}, 2}}) {
+    for (const bool channels_last : {false, true}) {
+      INFO(shape[1] << " channels, channels_last " << channels_last);
+      const byte_stack s(shape, count, 37, 1.0f / 255.0f, channels_last);
+      REQUIRE(resample::merge_mertens(s.views).values() == rounded(resample::merge_mertens(s.float_views), 255));
+      resample::mertens_options mo;
+      mo.exposure_weight = 1;
+      mo.saturation_weight = 0.5;
+      REQUIRE(resample::merge_mertens(s.views, mo).values() ==
+              rounded(resample::merge_mertens(s.float_views, mo), 255));
+    }
+  }
+  // One image gives itself back.
+  const byte_stack one({1, 3, 30, 41}, 1, 41, 1.0f, false);
+  REQUIRE(resample::merge_mertens(one.views).values() == one.memory[0]);
+}
+
+TEST_CASE("uint8 fusion errors", "[fusion][uint8][errors]") {
+  const auto code_of = [](auto&& call) {
+    try {
+      call();
+    } catch (const resample::error& e) {
+      return e.code();
+    }
+    FAIL("no resample::error thrown");
+    return resample::error_code::unsupported;
+  };
+  using resample::error_code;
+  const std::vector<bytes_view> none;
+  REQUIRE(code_of([&] { (void)resample::fuse_average(none); }) == error_code::empty_tensor);
+  REQUIRE(code_of([&] { (void)resample::merge_mertens(none); }) == error_code::empty_tensor);
+  std::vector<std::uint8_t> a(3 * 16 * 16, 10), b(3 * 16 * 15, 20), two(2 * 16 * 16, 30);
+  const std::vector<bytes_view> mismatched{bytes_view(a.data(), {1, 3, 16, 16}), bytes_view(b.data(), {1, 3, 16, 15})};
+  REQUIRE(code_of([&] { (void)resample::fuse_max_abs(mismatched); }) == error_code::shape_mismatch);
+  REQUIRE(code_of([&] { (void)resample::merge_mertens(mismatched); }) == error_code::shape_mismatch);
+  const std::vector<bytes_view> pair{bytes_view(a.data(), {1, 3, 16, 16}), bytes_view(a.data(), {1, 3, 16, 16})};
+  std::vector<float> w(16 * 16, 1.0f);
+  REQUIRE(code_of([&] { (void)resample::fuse_weighted(pair, {view(w.data(), {1, 1, 16, 16})}); }) ==
+          error_code::shape_mismatch);
+  w[3] = -1.0f;
+  REQUIRE(code_of([&] {
+            (void)resample::fuse_weighted(pair, {view(w.data(), {1, 1, 16, 16}), view(w.data(), {1, 1, 16, 16})});
+          }) == error_code::invalid_option);
+  REQUIRE(code_of([&] { (void)resample::fuse_average(pair, {1.0, -2.0}); }) == error_code::invalid_option);
+  resample::pyramid_options popts;
+  popts.levels = 9;
+  REQUIRE(code_of([&] { (void)resample::fuse_max_abs(pair, popts); }) == error_code::invalid_size);
+  const std::vector<bytes_view> two_channels{bytes_view(two.data(), {1, 2, 16, 16})};
+  REQUIRE(code_of([&] { (void)resample::merge_mertens(two_channels); }) == error_code::unsupported);
+  REQUIRE(code_of([&] { (void)resample::fuse(pair, resample::fusion_rule<float>{}); }) == error_code::invalid_option);
 }

@@ -3,13 +3,16 @@
 // resample, once with contiguous views and once with a padded channels-last input and a
 // permuted, flipped, padded output, compared with PyTorch's output bit for bit.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <limits>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -274,6 +277,243 @@ TEST_CASE("the golden data covers every mode and dtype", "[golden]") {
     for (const char* t : {" f32", " f64"}) {
       INFO(m << t);
       CHECK(per_mode_dtype[std::string(m) + t] >= 50);
+    }
+  }
+}
+
+namespace {
+
+// ATen's loops for area and nearest, written out (reference/semantics.md, sections 4 and 7), as
+// the reference for shapes too large for golden files: wide enough for every vector path of
+// the library (integer-factor windows, packed channels) and its scalar tails.
+
+// Adaptive pooling window [start, end) of output o (overflow-safe forms of floor and ceil).
+std::int64_t window_start(std::int64_t o, std::int64_t out, std::int64_t in) {
+  return (o / out) * in + ((o % out) * in) / out;
+}
+std::int64_t window_end(std::int64_t o, std::int64_t out, std::int64_t in) { return 1 + ((o + 1) * in - 1) / out; }
+
+// The source index of output o along an axis resized from `in` to `out` (sizes given, no scale).
+template <class T>
+std::int64_t nearest_source(resample::mode mode, std::int64_t o, std::int64_t in, std::int64_t out) {
+  const T scale = static_cast<T>(in) / static_cast<T>(out);
+  float real = 0.0f;
+  if (mode == resample::mode::nearest) {
+    real = static_cast<float>(scale * static_cast<T>(o));
+  } else {
+    const T centre = std::max(scale * (static_cast<T>(o) + T(0.5)) - T(0.5), T(0));
+    real = static_cast<float>(static_cast<double>(centre) + 0.5);
+  }
+  return std::min<std::int64_t>(static_cast<std::int64_t>(std::floor(real)), in - 1);
+}
+
+// The output of `mode` for a contiguous input `x` of shape `in` (N, C, spatial...) and output
+// shape `out`: each plane's outputs in row-major order.
+template <class T>
+std::vector<T> aten_loops(resample::mode mode, const std::vector<T>& x, const resample::dims& in,
+                          const resample::dims& out) {
+  const int rank = static_cast<int>(in.size()) - 2;
+  // D, H, W of input and output, absent axes of extent 1.
+  std::array<std::int64_t, 3> i{1, 1, 1}, o{1, 1, 1};
+  for (int a = 0; a < rank; ++a) {
+    i[3 - rank + a] = in[2 + a];
+    o[3 - rank + a] = out[2 + a];
+  }
+  std::vector<T> y;
+  for (std::int64_t p = 0; p < in[0] * in[1]; ++p) {
+    const T* plane = x.data() + p * i[0] * i[1] * i[2];
+    const auto at = [&](std::int64_t d, std::int64_t h, std::int64_t w) { return plane[(d * i[1] + h) * i[2] + w]; };
+    for (std::int64_t od = 0; od < o[0]; ++od)
+      for (std::int64_t oh = 0; oh < o[1]; ++oh)
+        for (std::int64_t ow = 0; ow < o[2]; ++ow) {
+          if (mode != resample::mode::area) {
+            y.push_back(at(nearest_source<T>(mode, od, i[0], o[0]), nearest_source<T>(mode, oh, i[1], o[1]),
+                           nearest_source<T>(mode, ow, i[2], o[2])));
+            continue;
+          }
+          const std::int64_t d0 = window_start(od, o[0], i[0]), d1 = window_end(od, o[0], i[0]);
+          const std::int64_t h0 = window_start(oh, o[1], i[1]), h1 = window_end(oh, o[1], i[1]);
+          const std::int64_t w0 = window_start(ow, o[2], i[2]), w1 = window_end(ow, o[2], i[2]);
+          T sum = T(0);
+          for (std::int64_t d = d0; d < d1; ++d)
+            for (std::int64_t h = h0; h < h1; ++h)
+              for (std::int64_t w = w0; w < w1; ++w) sum += at(d, h, w);
+          if (rank == 3) sum = sum / static_cast<T>(d1 - d0);
+          sum = sum / static_cast<T>(h1 - h0);  // 1-D pools are 2-D pools of height 1
+          y.push_back(sum / static_cast<T>(w1 - w0));
+        }
+  }
+  return y;
+}
+
+// Copies the row-major values of `shape` into a view of the same shape.
+template <class T>
+void fill_view(const resample::tensor_view<T>& v, const std::vector<T>& values) {
+  const int rank = v.rank();
+  std::vector<std::int64_t> index(static_cast<std::size_t>(rank), 0);
+  for (const T& value : values) {
+    std::int64_t offset = 0;
+    for (int r = 0; r < rank; ++r) offset += index[r] * v.stride(r);
+    v.data_handle()[offset] = value;
+    for (int r = rank; r-- > 0;) {
+      if (++index[r] < v.extent(r)) break;
+      index[r] = 0;
+    }
+  }
+}
+
+// The row-major values of a view.
+template <class T>
+std::vector<T> read_view(const resample::tensor_view<T>& v) {
+  std::vector<T> values(static_cast<std::size_t>(v.size()));
+  const int rank = v.rank();
+  std::vector<std::int64_t> index(static_cast<std::size_t>(rank), 0);
+  for (T& value : values) {
+    std::int64_t offset = 0;
+    for (int r = 0; r < rank; ++r) offset += index[r] * v.stride(r);
+    value = v.data_handle()[offset];
+    for (int r = rank; r-- > 0;) {
+      if (++index[r] < v.extent(r)) break;
+      index[r] = 0;
+    }
+  }
+  return values;
+}
+
+// A multiple of `extent` by an integer factor (the vector paths), or any larger extent.
+std::int64_t scaled_extent(std::int64_t extent, std::mt19937& rng) {
+  const std::int64_t factors[] = {1, 2, 3, 4, 8, 16};
+  if (rng() % 4 == 0) return extent + static_cast<std::int64_t>(rng() % static_cast<unsigned>(3 * extent + 4));
+  return extent * factors[rng() % 6];
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("area and nearest reproduce ATen's loops on large shapes, in every instruction set, thread count "
+                   "and layout",
+                   "[golden][simd][threads]", float, double) {
+  using T = TestType;
+  using resample::mode;
+  std::mt19937 rng(20261125u);
+  resample::thread_pool pool(2);
+  int cases = 0;
+  while (cases < 120) {
+    const mode m = cases % 3 == 0 ? mode::area : cases % 3 == 1 ? mode::nearest : mode::nearest_exact;
+    const int rank = 1 + static_cast<int>(rng() % 3);
+    // Few or many channels: many make channels-last rows of whole vectors and a tail.
+    resample::dims in_shape{1 + static_cast<std::int64_t>(rng() % 2), 1 + static_cast<std::int64_t>(rng() % 4)};
+    if (rng() % 2) in_shape[1] = 9 + static_cast<std::int64_t>(rng() % 32);
+    std::vector<resample::index_t> size;
+    std::int64_t count = in_shape[0] * in_shape[1];
+    for (int a = 0; a < rank; ++a) {
+      const std::int64_t small = 1 + static_cast<std::int64_t>(rng() % (a == rank - 1 ? 70u : 6u));
+      const std::int64_t large = scaled_extent(small, rng);
+      // Area downscales; nearest also upscales.
+      const bool up = m != mode::area && rng() % 2;
+      in_shape.push_back(up ? small : large);
+      size.push_back(up ? large : small);
+      count *= in_shape.back();
+    }
+    if (count > 150000) continue;
+    ++cases;
+    resample::options opts;
+    opts.mode = m;
+    opts.size = size;
+    const resample::dims out_shape = resample::output_shape(in_shape, opts);
+    std::vector<T> x(static_cast<std::size_t>(count));
+    std::uniform_real_distribution<double> uniform(-4.0, 4.0);
+    for (T& v : x) {
+      const auto u = rng() % 200;
+      v = u == 0 ? std::numeric_limits<T>::infinity()
+          : u == 1 ? -std::numeric_limits<T>::infinity()
+          : u == 2 ? T(-0.0)
+                   : static_cast<T>(uniform(rng));
+    }
+    const std::vector<T> expected = aten_loops(m, x, in_shape, out_shape);
+    INFO(resample::to_string(m) << ' ' << shape_text(in_shape) << " -> " << shape_text(out_shape));
+
+    // Layouts of input and output: contiguous, channels-last, and W reversed (a negative stride).
+    for (int layout = 0; layout < 3; ++layout) {
+      std::vector<T> in_storage(x.size()), out_storage(expected.size());
+      resample::dims in_strides = layout == 1 ? resample::channels_last_strides(in_shape)
+                                              : resample::contiguous_strides(in_shape);
+      const resample::dims out_strides = layout == 1 ? resample::channels_last_strides(out_shape)
+                                                     : resample::contiguous_strides(out_shape);
+      std::int64_t in_origin = 0;
+      if (layout == 2) {
+        in_origin = (in_shape.back() - 1) * in_strides.back();
+        in_strides.back() = -in_strides.back();
+      }
+      fill_view(resample::tensor_view<T>(in_storage.data() + in_origin, in_shape, in_strides), x);
+      const resample::tensor_view<const T> input(in_storage.data() + in_origin, in_shape, in_strides);
+      const resample::tensor_view<T> output(out_storage.data(), out_shape, out_strides);
+      for (resample::instruction_set isa : {resample::instruction_set::portable, resample::instruction_set::sse2,
+                                            resample::instruction_set::avx2}) {
+        if (!resample::is_supported(isa)) continue;
+        for (bool threaded : {false, true}) {
+          resample::execution exec;
+          exec.isa = isa;
+          exec.max_threads = threaded ? 3 : 1;
+          if (threaded) {
+            exec.pool = [&pool](std::int64_t n, const std::function<void(std::int64_t)>& task) { pool(n, task); };
+            exec.min_parallel_elements = 0;
+            exec.grain_elements = 1 + static_cast<std::int64_t>(rng() % 500);
+          }
+          std::fill(out_storage.begin(), out_storage.end(), T(-7));
+          resample::interpolate(input, output, opts, exec);
+          const std::vector<T> got = read_view(output);
+          std::size_t differences = 0;
+          for (std::size_t k = 0; k < expected.size(); ++k) differences += same_bits(got[k], expected[k]) ? 0 : 1;
+          INFO("layout " << layout << ", instruction set " << static_cast<int>(isa) << ", threaded " << threaded);
+          CHECK(differences == 0);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("nearest outputs large enough for streaming stores reproduce ATen's loops", "[golden][threads]") {
+  using resample::mode;
+  struct large_case {
+    resample::dims input;
+    std::vector<resample::index_t> size;
+    mode m;
+    bool channels_last;
+  };
+  // Output rows made once and streamed twice (planar and packed), and made for every row.
+  const std::vector<large_case> cases = {{{1, 2, 512, 1000}, {1024, 2000}, mode::nearest, false},
+                                         {{1, 64, 100, 128}, {200, 256}, mode::nearest_exact, true},
+                                         {{1, 3, 1500, 1700}, {1100, 1300}, mode::nearest, false}};
+  resample::thread_pool pool(2);
+  std::mt19937 rng(7u);
+  for (const large_case& c : cases) {
+    resample::options opts;
+    opts.mode = c.m;
+    opts.size = c.size;
+    const resample::dims out_shape = resample::output_shape(c.input, opts);
+    std::int64_t count = 1;
+    for (std::int64_t e : c.input) count *= e;
+    std::vector<float> x(static_cast<std::size_t>(count));
+    for (float& v : x) v = static_cast<float>(rng() % 1000) - 500.0f;
+    const std::vector<float> expected = aten_loops(c.m, x, c.input, out_shape);
+    REQUIRE(expected.size() * sizeof(float) >= 8u << 20);
+    const resample::dims in_strides = c.channels_last ? resample::channels_last_strides(c.input)
+                                                      : resample::contiguous_strides(c.input);
+    const resample::dims out_strides = c.channels_last ? resample::channels_last_strides(out_shape)
+                                                       : resample::contiguous_strides(out_shape);
+    std::vector<float> in_storage(x.size()), out_storage(expected.size());
+    fill_view(resample::tensor_view<float>(in_storage.data(), c.input, in_strides), x);
+    for (bool threaded : {false, true}) {
+      resample::execution exec;
+      exec.max_threads = threaded ? 3 : 1;
+      if (threaded) exec.pool = [&pool](std::int64_t n, const std::function<void(std::int64_t)>& task) { pool(n, task); };
+      std::fill(out_storage.begin(), out_storage.end(), -7.0f);
+      const resample::tensor_view<float> output(out_storage.data(), out_shape, out_strides);
+      resample::interpolate(resample::tensor_view<const float>(in_storage.data(), c.input, in_strides), output, opts,
+                            exec);
+      INFO(resample::to_string(c.m) << ' ' << shape_text(c.input) << " -> " << shape_text(out_shape)
+                                    << (c.channels_last ? " channels-last" : "") << ", threaded " << threaded);
+      CHECK(read_view(output) == expected);
     }
   }
 }

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <resample/resample.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -124,9 +125,16 @@ TEST_CASE("16-bit conversions round to nearest even, alike on every instruction 
       std::vector<std::vector<std::uint16_t>> by_set;
       for (auto isa : supported_sets()) {
         const auto convert = resample::detail::conversions_for(isa);
+        const auto narrow_values = brain ? convert.narrow_bfloat16 : convert.narrow_float16;
         std::vector<std::uint16_t> narrow(probes.size());
-        (brain ? convert.narrow_bfloat16 : convert.narrow_float16)(probes.data(), narrow.data(),
-                                                                   static_cast<std::int64_t>(probes.size()));
+        narrow_values(probes.data(), narrow.data(), static_cast<std::int64_t>(probes.size()));
+        by_set.push_back(narrow);
+        // Again in pieces of 37: most hold no NaN, so the vector loops (and their tails) round
+        // them, while pieces with a NaN take the way NaNs need.
+        for (std::size_t at = 0; at < probes.size(); at += 37) {
+          const auto count = static_cast<std::int64_t>(std::min<std::size_t>(37, probes.size() - at));
+          narrow_values(probes.data() + at, narrow.data() + at, count);
+        }
         by_set.push_back(narrow);
       }
       std::size_t wrong = 0, differs = 0;

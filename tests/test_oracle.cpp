@@ -7,9 +7,12 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -505,5 +508,133 @@ TEST_CASE("oracle: matrices reproduce documented PyTorch values", "[oracle]") {
     // 2 -> 4: centres 0.25, 0.75, 1.25, 1.75 in units of the input: pixels 0, 0, 1, 1.
     const oracle::selection s = oracle::nearest_exact_selection(axis{2, 4, 0.0});
     for (int o = 0; o < 4; ++o) CHECK(s.weights(o, o / 2) == 1.0);
+  }
+}
+
+namespace {
+
+// The separable passes as ATen's kernels define them, one output at a time and in T: the W pass
+// into an intermediate, then the H pass, each output acc = x0 * w0; acc += xj * wj.
+template <class T>
+std::vector<T> separable_reference(const std::vector<T>& input, const resample::dims& shape,
+                                   const resample::options& opts) {
+  namespace detail = resample::detail;
+  const detail::geometry geometry = detail::resolve_geometry(shape, opts);
+  const auto table = [&](const detail::axis_geometry& axis) {
+    const bool cubic = opts.mode == resample::mode::bicubic;
+    if (geometry.antialias) return detail::antialias_table<T>(axis, geometry.align_corners, cubic);
+    return cubic ? detail::cubic_table<T>(axis, geometry.align_corners)
+                 : detail::linear_table<T>(axis, geometry.align_corners);
+  };
+  const detail::axis_table<T> h = table(geometry.axes[0]);
+  const detail::axis_table<T> w = table(geometry.axes[1]);
+  const index_t planes = shape[0] * shape[1];
+  std::vector<T> across(static_cast<std::size_t>(h.in * w.out));
+  std::vector<T> out(static_cast<std::size_t>(planes * h.out * w.out));
+  for (index_t p = 0; p < planes; ++p) {
+    const T* plane = input.data() + p * h.in * w.in;
+    for (index_t y = 0; y < h.in; ++y) {
+      for (index_t o = 0; o < w.out; ++o) {
+        T acc = plane[y * w.in + w.indices(o)[0]] * w.weights(o)[0];
+        for (int j = 1; j < w.count[o]; ++j) acc += plane[y * w.in + w.indices(o)[j]] * w.weights(o)[j];
+        across[static_cast<std::size_t>(y * w.out + o)] = acc;
+      }
+    }
+    for (index_t o = 0; o < h.out; ++o) {
+      for (index_t x = 0; x < w.out; ++x) {
+        const auto row = [&](int j) { return across[static_cast<std::size_t>(h.indices(o)[j] * w.out + x)]; };
+        T acc = row(0) * h.weights(o)[0];
+        for (int j = 1; j < h.count[o]; ++j) acc += row(j) * h.weights(o)[j];
+        out[static_cast<std::size_t>((p * h.out + o) * w.out + x)] = acc;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("large images: every pass, instruction set and thread count gives the scalar separable bits",
+                   "[oracle][paths]", float, double) {
+  // Images wide enough for the lane-permuting and packed-row W passes and for several chunks per
+  // plane, resampled up and down with and without antialias; planar and channels-last with few
+  // channels (rows of interleaved values) and many (channel vectors).
+  using T = TestType;
+  using resample::mode;
+  struct shape_case {
+    resample::dims input;
+    mode m;
+    bool antialias;
+    std::optional<bool> align_corners;
+    std::vector<index_t> size;
+    std::vector<double> scale;
+  };
+  const std::vector<shape_case> cases = {
+      {{1, 2, 37, 45}, mode::bilinear, false, {}, {}, {2.0}},
+      {{1, 2, 29, 52}, mode::bilinear, false, true, {57, 103}, {}},
+      {{1, 2, 31, 40}, mode::bicubic, false, {}, {}, {2.0}},
+      {{1, 2, 23, 41}, mode::bicubic, false, {}, {40, 70}, {}},
+      {{1, 2, 120, 90}, mode::bilinear, false, {}, {37, 41}, {}},
+      {{1, 2, 96, 100}, mode::bilinear, true, {}, {}, {0.5}},
+      {{1, 2, 150, 131}, mode::bilinear, true, {}, {47, 115}, {}},
+      {{1, 2, 160, 140}, mode::bicubic, true, {}, {50, 44}, {}},
+      {{1, 2, 40, 36}, mode::bicubic, true, {}, {71, 64}, {}},
+  };
+  std::mt19937 rng(31337u);
+  std::uniform_real_distribution<double> value(-4.0, 4.0);
+  resample::thread_pool pool(2);
+  const resample::executor pool_executor = [&pool](std::int64_t count, const std::function<void(std::int64_t)>& task) {
+    pool(count, task);
+  };
+  for (const shape_case& sc : cases) {
+    for (index_t channels : {index_t{1}, index_t{3}, index_t{2}, index_t{4}, index_t{11}}) {
+      resample::dims shape = sc.input;
+      shape[1] = channels;
+      resample::options opts;
+      opts.mode = sc.m;
+      opts.antialias = sc.antialias;
+      opts.align_corners = sc.align_corners;
+      opts.size = sc.size;
+      opts.scale_factor = sc.scale;
+      std::vector<T> logical(static_cast<std::size_t>(shape[0] * shape[1] * shape[2] * shape[3]));
+      for (T& v : logical) v = static_cast<T>(value(rng));
+      const std::vector<T> expected = separable_reference(logical, shape, opts);
+      // The same values stored channels-last.
+      std::vector<T> interleaved(logical.size());
+      const resample::tensor_view<T> cl = resample::channels_last_view(interleaved.data(), shape);
+      for (index_t c = 0; c < shape[1]; ++c)
+        for (index_t y = 0; y < shape[2]; ++y)
+          for (index_t x = 0; x < shape[3]; ++x)
+            cl(0, c, y, x) = logical[static_cast<std::size_t>((c * shape[2] + y) * shape[3] + x)];
+      const resample::plan<T> plan(shape, opts);
+      for (bool channels_last : {false, true}) {
+        const resample::tensor_view<const T> input =
+            channels_last ? resample::channels_last_view<const T>(interleaved.data(), shape)
+                          : resample::tensor_view<const T>(logical.data(), shape);
+        for (resample::instruction_set isa : {resample::instruction_set::portable, resample::instruction_set::sse2,
+                                              resample::instruction_set::avx2}) {
+          if (!resample::is_supported(isa)) continue;
+          for (int threads : {1, 3}) {
+            resample::execution exec;
+            exec.isa = isa;
+            exec.max_threads = threads;
+            if (threads > 1) {
+              exec.pool = pool_executor;
+              exec.min_parallel_elements = 0;
+              exec.grain_elements = 997;
+            }
+            resample::tensor<T> got(plan.output_shape());
+            plan.execute(input, got.view(), exec);
+            INFO(type_name<T>() << ' ' << resample::to_string(sc.m) << (sc.antialias ? "+antialias" : "") << " input "
+                                << resample::detail::format_dims(shape) << " -> "
+                                << resample::detail::format_dims(plan.output_shape())
+                                << (channels_last ? " channels-last" : " contiguous") << ", instruction set "
+                                << static_cast<int>(isa) << ", threads " << threads);
+            REQUIRE(got.values().size() == expected.size());
+            CHECK(std::memcmp(got.values().data(), expected.data(), expected.size() * sizeof(T)) == 0);
+          }
+        }
+      }
+    }
   }
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -293,7 +294,13 @@ TEST_CASE("pyramids are the same bits for any thread count, split and instructio
   variants[2].min_parallel_elements = 1;
   variants[3].max_threads = 1;
   variants[3].isa = resample::instruction_set::best;
+  const resample::pyramid<float> reference_gauss = resample::gaussian_pyramid(in, {}, one);
   for (const resample::execution& exec : variants) {
+    const resample::pyramid<float> gauss = resample::gaussian_pyramid(in, {}, exec);
+    for (int l = 1; l < gauss.levels(); ++l) {
+      REQUIRE(std::equal(gauss.level(l).data_handle(), gauss.level(l).data_handle() + count_of(gauss.shape(l)),
+                         reference_gauss.level(l).data_handle()));
+    }
     const resample::pyramid<float> lap = resample::laplacian_pyramid(in, {}, exec);
     for (int l = 0; l < lap.levels(); ++l) {
       REQUIRE(std::equal(lap.level(l).data_handle(), lap.level(l).data_handle() + count_of(lap.shape(l)),
@@ -357,4 +364,163 @@ TEST_CASE("pyramid errors name the problem and the shapes, and write nothing", "
   REQUIRE(code_of([&] { resample::collapse(lap, resample::tensor_view<float>(out.data(), {2, 3, 8, 7})); }) ==
           resample::error_code::shape_mismatch);
   REQUIRE(std::all_of(out.begin(), out.end(), [](float v) { return v == -7.0f; }));
+}
+
+namespace {
+
+std::vector<std::uint8_t> random_bytes(std::size_t count, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::uint8_t> v(count);
+  for (std::uint8_t& x : v) x = static_cast<std::uint8_t>(rng() % 256);
+  return v;
+}
+
+/// A uint8 image's values as floats (the exact widening).
+resample::tensor<float> widened(const resample::tensor_view<const std::uint8_t>& v) {
+  resample::tensor<float> t(v.extents());
+  for (index_t n = 0; n < v.extent(0); ++n)
+    for (index_t c = 0; c < v.extent(1); ++c)
+      for (index_t y = 0; y < v.extent(2); ++y)
+        for (index_t x = 0; x < v.extent(3); ++x) t.view()(n, c, y, x) = static_cast<float>(v(n, c, y, x));
+  return t;
+}
+
+template <class T>
+bool same_levels(const resample::pyramid<T>& a, const resample::pyramid<T>& b) {
+  if (a.levels() != b.levels()) return false;
+  for (int l = 0; l < a.levels(); ++l) {
+    if (a.shape(l) != b.shape(l)) return false;
+    const resample::tensor_view<const T> va = a.level(l), vb = b.level(l);
+    for (index_t n = 0; n < va.extent(0); ++n)
+      for (index_t c = 0; c < va.extent(1); ++c)
+        for (index_t y = 0; y < va.extent(2); ++y)
+          for (index_t x = 0; x < va.extent(3); ++x) {
+            if (va(n, c, y, x) != vb(n, c, y, x)) return false;
+          }
+  }
+  return true;
+}
+
+/// round to nearest, ties to even, and saturate to [0, 255] (NaN gives 0): cv::saturate_cast<uchar>.
+std::uint8_t saturate_round(double v) {
+  if (!(v > 0)) return 0;
+  if (v >= 255) return 255;
+  return static_cast<std::uint8_t>(std::nearbyint(v));
+}
+
+}  // namespace
+
+TEST_CASE("uint8 Laplacian pyramids are the widened image's; collapse gives the image back exactly",
+          "[pyramid][uint8]") {
+  const auto [h, w] = GENERATE(std::pair<index_t, index_t>{1, 1}, std::pair<index_t, index_t>{2, 5},
+                               std::pair<index_t, index_t>{7, 4}, std::pair<index_t, index_t>{31, 45},
+                               std::pair<index_t, index_t>{64, 64}, std::pair<index_t, index_t>{100, 37});
+  const dims shape{2, 3, h, w};
+  const std::vector<std::uint8_t> src = random_bytes(count_of(shape), static_cast<std::uint32_t>(h * 100 + w));
+  const resample::tensor_view<const std::uint8_t> in(src.data(), shape);
+  const resample::tensor<float> wide = widened(in);
+  // The same bytes stored channels-last.
+  std::vector<std::uint8_t> hwc(src.size());
+  const resample::tensor_view<std::uint8_t> cl = resample::channels_last_view(hwc.data(), shape);
+  for (index_t n = 0; n < 2; ++n)
+    for (index_t c = 0; c < 3; ++c)
+      for (index_t y = 0; y < h; ++y)
+        for (index_t x = 0; x < w; ++x) cl(n, c, y, x) = in(n, c, y, x);
+  const resample::tensor_view<const std::uint8_t> cl_in = cl;
+  for (int levels = 0; levels <= resample::max_pyramid_levels(h, w); ++levels) {
+    INFO(h << " x " << w << ", " << levels << " levels");
+    resample::pyramid_options popts;
+    popts.levels = levels;
+    const resample::pyramid<float> lap = resample::laplacian_pyramid(in, popts);
+    REQUIRE(same_levels(lap, resample::laplacian_pyramid(wide.view(), popts)));
+    REQUIRE(same_levels(lap, resample::laplacian_pyramid(cl_in, popts)));
+    REQUIRE(resample::collapse<std::uint8_t>(lap).values() == src);
+    // Into a channels-last uint8 view.
+    std::vector<std::uint8_t> out_memory(src.size(), 7);
+    resample::collapse(lap, resample::channels_last_view(out_memory.data(), shape));
+    REQUIRE(out_memory == hwc);
+  }
+  // Interpolate-built pyramids read a widened copy: the same bits as the float image's.
+  resample::pyramid_options popts;
+  popts.down = resample::options{};
+  popts.down->mode = resample::mode::area;
+  popts.up = resample::options{};
+  popts.up->mode = resample::mode::bilinear;
+  const resample::pyramid<float> lap = resample::laplacian_pyramid(in, popts);
+  REQUIRE(same_levels(lap, resample::laplacian_pyramid(wide.view(), popts)));
+  REQUIRE(resample::collapse<std::uint8_t>(lap).values() == src);
+  popts.down.reset();
+  const resample::pyramid<float> up_only = resample::laplacian_pyramid(in, popts);
+  REQUIRE(same_levels(up_only, resample::laplacian_pyramid(wide.view(), popts)));
+  REQUIRE(resample::collapse<std::uint8_t>(up_only).values() == src);
+}
+
+TEST_CASE("collapse into uint8 rounds the float sum to nearest even and saturates", "[pyramid][uint8]") {
+  // One level: collapse is the level itself, rounded.
+  const std::vector<float> values = {-3.2f, -0.0f, 0.5f, 1.5f, 2.5f, 2.4999f, 127.5f, 254.5f, 255.4f, 255.6f, 300.0f,
+                                     std::numeric_limits<float>::quiet_NaN()};
+  const std::vector<std::uint8_t> expected = {0, 0, 0, 2, 2, 2, 128, 254, 255, 255, 255, 0};
+  const index_t count = static_cast<index_t>(values.size());
+  resample::pyramid<float> one({dims{1, 1, 1, count}}, {});
+  std::copy(values.begin(), values.end(), one.mutable_level(0).data_handle());
+  REQUIRE(resample::collapse<std::uint8_t>(one).values() == expected);
+  // Several levels: the uint8 result is the rounding of the float collapse, element for element,
+  // for strided views too.
+  const dims shape{1, 2, 37, 29};
+  const std::vector<float> src = random_values<float>(count_of(shape), 23, -40.0, 300.0);
+  resample::pyramid_options popts;
+  popts.levels = 4;
+  const resample::tensor_view<const float> in(src.data(), shape);
+  const resample::pyramid<float> lap = resample::laplacian_pyramid(in, popts);
+  const resample::tensor<float> sum = resample::collapse(lap);
+  const resample::tensor<std::uint8_t> bytes = resample::collapse<std::uint8_t>(lap);
+  std::vector<std::uint8_t> flipped(src.size());
+  const resample::tensor_view<std::uint8_t> flipped_view(flipped.data() + 28, shape, {2 * 37 * 29, 37 * 29, 29, -1});
+  resample::collapse(lap, flipped_view);
+  for (index_t c = 0; c < 2; ++c)
+    for (index_t y = 0; y < 37; ++y)
+      for (index_t x = 0; x < 29; ++x) {
+        const std::uint8_t want = saturate_round(sum.view()(0, c, y, x));
+        REQUIRE(bytes.view()(0, c, y, x) == want);
+        REQUIRE(flipped_view(0, c, y, x) == want);
+      }
+  // Double levels too.
+  const std::vector<double> src64(src.begin(), src.end());
+  const resample::pyramid<double> lap64 =
+      resample::laplacian_pyramid(resample::tensor_view<const double>(src64.data(), shape), popts);
+  const resample::tensor<double> sum64 = resample::collapse(lap64);
+  const resample::tensor<std::uint8_t> bytes64 = resample::collapse<std::uint8_t>(lap64);
+  for (std::size_t i = 0; i < sum64.size(); ++i) REQUIRE(bytes64.data()[i] == saturate_round(sum64.data()[i]));
+}
+
+TEST_CASE("uint8 Laplacian pyramid and collapse errors", "[pyramid][uint8][errors]") {
+  const auto code_of = [](auto&& call) {
+    try {
+      call();
+    } catch (const resample::error& e) {
+      return e.code();
+    }
+    FAIL("no resample::error thrown");
+    return resample::error_code::unsupported;
+  };
+  std::vector<std::uint8_t> src(3 * 8 * 8, 9);
+  const resample::tensor_view<const std::uint8_t> in(src.data(), {1, 3, 8, 8});
+  resample::pyramid_options popts;
+  popts.levels = 5;
+  REQUIRE(code_of([&] { (void)resample::laplacian_pyramid(in, popts); }) == resample::error_code::invalid_size);
+  const resample::tensor_view<const std::uint8_t> rank3(src.data(), {3, 8, 8});
+  REQUIRE(code_of([&] { (void)resample::laplacian_pyramid(rank3); }) == resample::error_code::invalid_rank);
+  const resample::tensor_view<const std::uint8_t> empty(src.data(), {1, 3, 0, 8});
+  REQUIRE(code_of([&] { (void)resample::laplacian_pyramid(empty); }) == resample::error_code::empty_tensor);
+  const resample::pyramid<float> lap = resample::laplacian_pyramid(in);
+  std::vector<std::uint8_t> out(3 * 8 * 8, 7);
+  REQUIRE(code_of([&] { resample::collapse(lap, resample::tensor_view<std::uint8_t>(out.data(), {1, 3, 8, 7})); }) ==
+          resample::error_code::shape_mismatch);
+  // A view whose rows overlap (stride 0 along H).
+  REQUIRE(code_of([&] {
+            resample::collapse(lap, resample::tensor_view<std::uint8_t>(out.data(), {1, 3, 8, 8}, {192, 64, 0, 1}));
+          }) == resample::error_code::overlapping_memory);
+  REQUIRE(std::all_of(out.begin(), out.end(), [](std::uint8_t v) { return v == 7; }));
+  REQUIRE(code_of([&] { (void)resample::collapse<std::uint8_t>(resample::pyramid<float>{}); }) ==
+          resample::error_code::empty_tensor);
 }

@@ -587,3 +587,36 @@ TEST_CASE("uint8 trilinear and bicubic give the same bits in every layout, instr
     }
   }
 }
+
+TEST_CASE("uint8 downscaled rows give the oracle's bits for any width, row count, channel count and edge",
+          "[uint8][simd]") {
+  // Downscales along W (planar upscales take the in-row loop): widths around the packing's
+  // blocks of 16 columns, odd widths whose last output reads the last column, row counts around
+  // the groups of 16 and 32 rows, planar rows and interleaved pixels of 2 to 4 channels; H
+  // unchanged (the W pass writes the output) or resampled (through the intermediate); Pillow's
+  // weights and PyTorch's int16 ones.
+  std::mt19937 rng(32);
+  for (const std::int64_t width : {5, 15, 16, 17, 31, 33, 49, 64, 97, 255}) {
+    for (const std::int64_t height : {1, 3, 16, 17, 31, 32, 33, 48, 70}) {
+      resample::options o;
+      o.mode = rng() % 2 ? mode::bicubic : mode::bilinear;
+      o.antialias = rng() % 3 != 0;
+      const std::int64_t out_width = std::max<std::int64_t>(1, width * static_cast<std::int64_t>(1 + rng() % 5) / 10);
+      const std::int64_t out_height = rng() % 2 ? height : std::max<std::int64_t>(1, height * 2 / 3);
+      o.size = {out_height, out_width};
+      const std::int64_t channels = 1 + static_cast<std::int64_t>(rng() % 4);
+      const dims shape{1, channels, height, width};
+      const bytes x = lcg_image(channels, height, width, static_cast<int>(rng() % 2), rng());
+      INFO(resample::to_string(o.mode) << (o.antialias ? " antialias" : "") << ", " << channels << " channels, "
+                                       << height << "x" << width << " to " << out_height << "x" << out_width);
+      const bytes want = oracle(x, shape, o);
+      const dims out_shape = resample::output_shape(shape, o);
+      CHECK(first_difference(run_in_layout(x, shape, o, "strided"), want, out_shape) == "");
+      for (const resample::execution& e : executions()) {
+        INFO("instruction set " << static_cast<int>(e.isa) << ", threads " << e.max_threads);
+        CHECK(first_difference(run_in_layout(x, shape, o, "nchw", e), want, out_shape) == "");
+        CHECK(first_difference(run_in_layout(x, shape, o, "channels_last", e), want, out_shape) == "");
+      }
+    }
+  }
+}

@@ -3,15 +3,23 @@
 // weight maps blended level by level through their Gaussian pyramids: Burt and Adelson's
 // multiband blending), maximum absolute detail, a caller-supplied rule, and Mertens exposure
 // fusion as OpenCV's cv::createMergeMertens()->process computes it.
+//
+// Images are float, double or uint8. uint8 images are fused as their values widened to float
+// (exactly; Mertens fusion first divides by 255, as OpenCV does with 8-bit input) and the result
+// comes back as uint8, rounded to nearest (ties to even) and saturated, as cv::saturate_cast does
+// (Mertens: OpenCV's float result times 255). Each uint8 result is the rounding of the float
+// result on the widened images, bit for bit.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "detail/fusion_blend.hpp"
 #include "detail/fusion_kernels.hpp"
 #include "pyramid.hpp"
 
@@ -19,7 +27,7 @@ namespace resample {
 
 /// A fusion rule: fills `fused` (level `level` of `levels`, zero-initialised, contiguous) from the
 /// same level of every input's Laplacian pyramid. The last level (level == levels - 1) holds the
-/// coarse Gaussian images rather than details.
+/// coarse Gaussian images rather than details. (uint8 images have float levels: fusion_rule<float>.)
 template <class T>
 using fusion_rule =
     std::function<void(int level, int levels, const std::vector<tensor_view<const T>>& inputs, tensor_view<T> fused)>;
@@ -36,6 +44,7 @@ namespace detail {
 
 template <class T>
 void check_stack(const std::vector<tensor_view<const T>>& images, const std::string& what) {
+  check_pyramid_type<T>();
   if (images.empty()) {
     throw error(error_code::empty_tensor, what + ": the stack of images is empty");
   }
@@ -49,70 +58,111 @@ void check_stack(const std::vector<tensor_view<const T>>& images, const std::str
   }
 }
 
-/// acc[l] (+)= lap[l] * weight[l] for every level (the first image assigns); weight levels have
-/// 1 or C channels.
+/// The images as row sources of their widened type (uint8 values times `scale`).
 template <class T>
-void accumulate_levels(pyramid<T>& acc, const pyramid<T>& lap, const pyramid<T>& weight, bool first,
-                       const execution& exec) {
-  for (int l = 0; l < acc.levels(); ++l) {
-    const tensor_view<T> a = acc.mutable_level(l);
-    const tensor_view<const T> d = lap.level(l), w = weight.level(l);
-    const bool shared = w.extent(1) == 1;
-    for_each_row(exec, a.extent(0), a.extent(1), a.extent(2), a.extent(3), [&](index_t n, index_t c, index_t y) {
-      T* out = row_pointer(a, n, c, y);
-      const T* wr = row_of(w, n, shared ? 0 : c, y);
-      if (first) {
-        weighted_row(out, row_of(d, n, c, y), wr, a.extent(3));
-      } else {
-        accumulate_weighted_row(out, row_of(d, n, c, y), wr, a.extent(3));
-      }
-    });
-  }
+std::vector<row_source<widened_t<T>, T>> image_sources(const std::vector<tensor_view<const T>>& images,
+                                                      widened_t<T> scale = 1) {
+  std::vector<row_source<widened_t<T>, T>> sources;
+  for (const tensor_view<const T>& image : images) sources.push_back({image, scale});
+  return sources;
 }
 
-/// Pyramids reused from image to image: one Laplacian pyramid and the running result.
-template <class T>
-struct fusion_buffers {
+/// The pyramid shapes of a fusion and its options with the level count made exact.
+struct fusion_levels {
   std::vector<dims> shapes;
   pyramid_options popts;
-  pyramid<T> lap;
-  pyramid<T> acc;
-  fusion_buffers(const dims& shape, const pyramid_options& options, const char* what)
-      : shapes(pyramid_shapes(shape, options, what)), popts(options) {
-    popts.levels = static_cast<int>(shapes.size());
-    check_filters<T>(popts, shapes);
-    lap = pyramid<T>(shapes, popts, {}, false);
-    acc = pyramid<T>(shapes, popts, {}, false);
-  }
-  tensor<T> result(const execution& exec) {
-    tensor<T> out(shapes[0]);
-    collapse_in_place(acc, out.view(), exec);
-    return out;
-  }
 };
 
-/// Blends `images` with per-pixel weights normalised to sum to 1: weights(i, out) writes image
-/// i's weight map into `out` (shape `weight_shape`: N x 1 or N x C x H x W, contiguous).
-template <class T, class Weights>
-tensor<T> blend_weight_maps(const std::vector<tensor_view<const T>>& images, const dims& weight_shape,
-                            const Weights& weights, const pyramid_options& popts, const execution& exec) {
-  fusion_buffers<T> b(images[0].extents(), popts, "fusion");
-  pyramid<T> gw(pyramid_shapes(weight_shape, b.popts, "fusion"), b.popts, {}, false);
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    fill_laplacian(b.lap, images[i], b.popts, exec);
-    weights(i, gw.mutable_level(0));
-    fill_gaussian(gw, gw.level(0), b.popts, exec);
-    accumulate_levels(b.acc, b.lap, gw, i == 0, exec);
-  }
-  return b.result(exec);
+template <class W>
+fusion_levels fusion_levels_of(const dims& shape, const pyramid_options& popts, const char* what) {
+  fusion_levels f{pyramid_shapes(shape, popts, what), popts};
+  f.popts.levels = static_cast<int>(f.shapes.size());
+  check_filters<W>(f.popts, f.shapes);
+  return f;
 }
 
-template <class T>
-tensor_view<const T> contiguous_rows(const tensor_view<const T>& v, std::optional<tensor<T>>& keep) {
-  if (v.stride(3) == 1) return v;
-  keep.emplace(v.extents());
-  combine_views<T>(v, v, keep->view(), [](T x, T) { return x; });
-  return keep->view();
+/// Fuses `images` with `fold` (see fuse_pyramids) into a new tensor of their type; uint8 results
+/// are the float results times `output_scale`, rounded and saturated.
+template <class T, class Fold>
+tensor<T> fuse_into_tensor(const std::vector<tensor_view<const T>>& images, const fusion_levels& levels,
+                           const Fold& fold, const execution& exec, widened_t<T> input_scale = 1,
+                           widened_t<T> output_scale = 1) {
+  using W = widened_t<T>;
+  tensor<T> result(images[0].extents());
+  fuse_pyramids(image_sources(images, input_scale), levels.shapes, levels.popts,
+                row_sink<W, T>{result.view(), output_scale}, fold, exec);
+  return result;
+}
+
+/// Weight pyramids of one shape, level 0 filled by the caller, for weighted_fold.
+template <class W>
+std::vector<pyramid<W>> weight_pyramids(std::size_t count, const dims& weight_shape, const pyramid_options& popts) {
+  const std::vector<dims> shapes = pyramid_shapes(weight_shape, popts, "fusion");
+  std::vector<pyramid<W>> pyramids;
+  for (std::size_t i = 0; i < count; ++i) pyramids.emplace_back(shapes, popts, std::nullopt, false);
+  return pyramids;
+}
+
+template <class W>
+void fill_weight_pyramids(std::vector<pyramid<W>>& pyramids, const pyramid_options& popts, const execution& exec) {
+  for (pyramid<W>& p : pyramids) fill_gaussian(p, p.level(0), popts, exec);
+}
+
+/// Level 0 of every image's weight pyramid from its Mertens weight: w_i / sum_j w_j (OpenCV's
+/// weights[i] /= weight_sum, with weight_sum = 0 + w_0 + w_1 ...), for a band of rows at a time
+/// and every image at once. Each image keeps its gray rows y - 1 .. y + 1 in a ring of three,
+/// and the channel rows of y and y + 1 (copies when they are widened or gathered) in a ring of two.
+template <class W, class S>
+void mertens_weights(const std::vector<row_source<W, S>>& images, const mertens_options& mopts,
+                     std::vector<pyramid<W>>& weights, const execution& exec) {
+  const tensor_view<const S>& first = images[0].view;
+  const int channels = static_cast<int>(first.extent(1));
+  const index_t height = first.extent(2), width = first.extent(3);
+  const std::size_t count = images.size(), row = static_cast<std::size_t>(width);
+  std::vector<tensor_view<W>> out;
+  for (pyramid<W>& p : weights) out.push_back(p.mutable_level(0));
+  const row_power<W> contrast(mopts.contrast_weight), saturation(mopts.saturation_weight),
+      exposure(mopts.exposure_weight);
+  const fusion_loops<W> loops = fusion_loops_for<W>(exec.isa);
+  const band_split split =
+      split_bands(exec, first.extent(0), height, width * channels * static_cast<index_t>(count), 1);
+  for_each_band(exec, split, 1, height, [&](index_t n, index_t, index_t y0, index_t y1) {
+    thread_local std::vector<W> scratch;
+    thread_local std::vector<const W*> channel_rows;
+    scratch.resize((9 * count + 3) * row);
+    channel_rows.resize(6 * count);
+    W* const gray_rings = scratch.data();                  // 3 rows per image
+    W* const channel_copies = gray_rings + 3 * count * row;  // 2 x 3 rows per image
+    W* const work = channel_copies + 6 * count * row;       // 2 rows
+    W* const sum = work + 2 * row;
+    const auto gray = [&](std::size_t i, index_t y) { return gray_rings + (3 * i + ring_slot(y, 3)) * row; };
+    const auto channels_of = [&](std::size_t i, index_t y) {
+      return channel_rows.data() + 6 * i + 3 * ring_slot(y, 2);
+    };
+    // Reads (and widens) the channel rows of row y (reflected) and makes its gray row.
+    const auto load = [&](std::size_t i, index_t y) {
+      const W** rows = channels_of(i, y);
+      for (int c = 0; c < channels; ++c) {
+        rows[c] = images[i].row(n, c, reflect101(y, height), channel_copies + (6 * i + 3 * ring_slot(y, 2) + c) * row);
+      }
+      gray_row(rows, channels, width, gray(i, y));
+    };
+    for (std::size_t i = 0; i < count; ++i) {
+      load(i, y0 - 1);
+      load(i, y0);
+    }
+    for (index_t y = y0; y < y1; ++y) {
+      std::fill(sum, sum + width, W(0));
+      for (std::size_t i = 0; i < count; ++i) {
+        load(i, y + 1);
+        W* weight = row_pointer(out[i], n, 0, y);
+        loops.mertens_weight(channels_of(i, y), channels, gray(i, y - 1), gray(i, y), gray(i, y + 1), width,
+                             contrast, saturation, exposure, weight, work);
+        loops.add(sum, weight, width);
+      }
+      for (std::size_t i = 0; i < count; ++i) loops.divide(row_pointer(out[i], n, 0, y), sum, width);
+    }
+  });
 }
 
 }  // namespace detail
@@ -120,24 +170,22 @@ tensor_view<const T> contiguous_rows(const tensor_view<const T>& v, std::optiona
 /// Fuses `images` (one shape, N x C x H x W) with a caller's rule: builds every image's
 /// Laplacian pyramid, lets `rule` make each level of the result, collapses it.
 template <class T>
-tensor<T> fuse(const std::vector<tensor_view<const T>>& images, const fusion_rule<T>& rule,
+tensor<T> fuse(const std::vector<tensor_view<const T>>& images, const fusion_rule<detail::widened_t<T>>& rule,
                const pyramid_options& popts = {}, const execution& exec = {}) {
-  detail::check_pyramid_type<T>();
+  using W = detail::widened_t<T>;
   detail::check_stack(images, "fuse");
   if (!rule) throw error(error_code::invalid_option, "fuse: the fusion rule is empty");
-  const std::vector<dims> shapes = detail::pyramid_shapes(images[0].extents(), popts, "fuse");
-  pyramid_options exact_levels = popts;
-  exact_levels.levels = static_cast<int>(shapes.size());
-  std::vector<pyramid<T>> laps;
-  for (const tensor_view<const T>& image : images) laps.push_back(laplacian_pyramid(image, exact_levels, exec));
-  pyramid<T> fused(shapes, exact_levels);
-  std::vector<tensor_view<const T>> inputs(images.size());
+  const detail::fusion_levels levels = detail::fusion_levels_of<W>(images[0].extents(), popts, "fuse");
+  std::vector<pyramid<W>> laps;
+  for (const tensor_view<const T>& image : images) laps.push_back(laplacian_pyramid(image, levels.popts, exec));
+  pyramid<W> fused(levels.shapes, levels.popts);
+  std::vector<tensor_view<const W>> inputs(images.size());
   for (int l = 0; l < fused.levels(); ++l) {
     for (std::size_t i = 0; i < laps.size(); ++i) inputs[i] = laps[i].level(l);
     rule(l, fused.levels(), inputs, fused.mutable_level(l));
   }
-  tensor<T> result(shapes[0]);
-  detail::collapse_in_place(fused, result.view(), exec);
+  tensor<T> result(levels.shapes[0]);
+  detail::collapse_in_place(fused, detail::row_sink<W, T>{result.view()}, exec);
   return result;
 }
 
@@ -147,7 +195,7 @@ tensor<T> fuse(const std::vector<tensor_view<const T>>& images, const fusion_rul
 template <class T>
 tensor<T> fuse_average(const std::vector<tensor_view<const T>>& images, const std::vector<double>& weights = {},
                        const pyramid_options& popts = {}, const execution& exec = {}) {
-  detail::check_pyramid_type<T>();
+  using W = detail::widened_t<T>;
   detail::check_stack(images, "fuse_average");
   std::vector<double> w = weights.empty() ? std::vector<double>(images.size(), 1.0) : weights;
   if (w.size() != images.size()) {
@@ -163,34 +211,30 @@ tensor<T> fuse_average(const std::vector<tensor_view<const T>>& images, const st
     sum += v;
   }
   if (!(sum > 0)) throw error(error_code::invalid_option, "fuse_average: the weights sum to 0: " + detail::format_dims(w));
-  detail::fusion_buffers<T> b(images[0].extents(), popts, "fuse_average");
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    detail::fill_laplacian(b.lap, images[i], b.popts, exec);
-    const T scale = static_cast<T>(w[i] / sum);
-    for (int l = 0; l < b.acc.levels(); ++l) {
-      const tensor_view<T> a = b.acc.mutable_level(l);
-      const tensor_view<const T> d = b.lap.level(l);
-      detail::for_each_row(exec, a.extent(0), a.extent(1), a.extent(2), a.extent(3), [&](index_t n, index_t c, index_t y) {
-        if (i == 0) {
-          detail::scaled_row(detail::row_pointer(a, n, c, y), detail::row_of(d, n, c, y), scale, a.extent(3));
-        } else {
-          detail::accumulate_scaled_row(detail::row_pointer(a, n, c, y), detail::row_of(d, n, c, y), scale, a.extent(3));
-        }
-      });
+  std::vector<W> scales;
+  for (double v : w) scales.push_back(static_cast<W>(v / sum));
+  const detail::fusion_loops<W> loops = detail::fusion_loops_for<W>(exec.isa);
+  const auto fold = [&](int, std::size_t i, index_t, index_t, index_t, const W* detail, W* fused, index_t width) {
+    if (i == 0) {
+      loops.scaled(fused, detail, scales[i], width);
+    } else {
+      loops.accumulate_scaled(fused, detail, scales[i], width);
     }
-  }
-  return b.result(exec);
+  };
+  return detail::fuse_into_tensor(images, detail::fusion_levels_of<W>(images[0].extents(), popts, "fuse_average"), fold,
+                                  exec);
 }
 
 /// Burt-Adelson multiband blending: image i's per-pixel weights `weight_maps[i]` (N x 1 x H x W,
 /// shared by the channels, or N x C x H x W) are normalised to sum to 1 at every pixel (equal
 /// weights where all are 0), and each Laplacian level is averaged with the Gaussian pyramid
 /// of the weights at that level. A 0/1 mask and its complement give a seamless mask blend.
+/// uint8 images take float weight maps.
 template <class T>
 tensor<T> fuse_weighted(const std::vector<tensor_view<const T>>& images,
-                        const std::vector<tensor_view<const T>>& weight_maps, const pyramid_options& popts = {},
-                        const execution& exec = {}) {
-  detail::check_pyramid_type<T>();
+                        const std::vector<tensor_view<const detail::widened_t<T>>>& weight_maps,
+                        const pyramid_options& popts = {}, const execution& exec = {}) {
+  using W = detail::widened_t<T>;
   detail::check_stack(images, "fuse_weighted");
   const dims shape = images[0].extents();
   if (weight_maps.size() != images.size()) {
@@ -211,13 +255,13 @@ tensor<T> fuse_weighted(const std::vector<tensor_view<const T>>& images,
   const dims wshape = weight_maps[0].extents();
   // Checked before anything is computed: NaN, infinite or negative weights.
   for (std::size_t i = 0; i < weight_maps.size(); ++i) {
-    const tensor_view<const T>& m = weight_maps[i];
+    const tensor_view<const W>& m = weight_maps[i];
     for (index_t n = 0; n < wshape[0]; ++n) {
       for (index_t c = 0; c < wshape[1]; ++c) {
         for (index_t y = 0; y < wshape[2]; ++y) {
-          const T* row = detail::row_of(m, n, c, y);
+          const W* row = detail::row_pointer(m, n, c, y);
           for (index_t x = 0; x < wshape[3]; ++x) {
-            const T v = row[x * m.stride(3)];
+            const W v = row[x * m.stride(3)];
             if (!std::isfinite(v) || v < 0) {
               throw error(error_code::invalid_option,
                           "fuse_weighted: weight map " + std::to_string(i) + " (shape " + detail::format_dims(wshape) +
@@ -229,16 +273,30 @@ tensor<T> fuse_weighted(const std::vector<tensor_view<const T>>& images,
       }
     }
   }
-  (void)detail::pyramid_shapes(shape, popts, "fuse_weighted");
-  tensor<T> sum(wshape);
-  for (const tensor_view<const T>& m : weight_maps) {
-    detail::combine_views<T>(sum.view(), m, sum.view(), [](T a, T b) { return a + b; });
-  }
-  const T equal = T(1) / static_cast<T>(images.size());
-  const auto weights = [&](std::size_t i, const tensor_view<T>& out) {
-    detail::combine_views<T>(weight_maps[i], sum.view(), out, [equal](T v, T s) { return s > 0 ? v / s : equal; });
-  };
-  return detail::blend_weight_maps(images, wshape, weights, popts, exec);
+  const detail::fusion_levels levels = detail::fusion_levels_of<W>(shape, popts, "fuse_weighted");
+  // Level 0 of the weight pyramids: each map over the sum of all maps (0 + m_0 + m_1 ...).
+  std::vector<pyramid<W>> weights = detail::weight_pyramids<W>(images.size(), wshape, levels.popts);
+  const W equal = W(1) / static_cast<W>(images.size());
+  std::vector<tensor_view<W>> normalised;
+  for (pyramid<W>& p : weights) normalised.push_back(p.mutable_level(0));
+  detail::for_each_row(exec, wshape[0], wshape[1], wshape[2], wshape[3] * static_cast<index_t>(images.size()),
+                       [&](index_t n, index_t c, index_t y) {
+                         thread_local std::vector<W> scratch;
+                         const index_t width = wshape[3];
+                         scratch.resize(static_cast<std::size_t>(2 * width));
+                         W* sum = scratch.data();
+                         std::fill(sum, sum + width, W(0));
+                         for (const tensor_view<const W>& m : weight_maps) {
+                           detail::add_row(sum, detail::row_source<W>{m}.row(n, c, y, sum + width), width);
+                         }
+                         for (std::size_t i = 0; i < weight_maps.size(); ++i) {
+                           const W* v = detail::row_source<W>{weight_maps[i]}.row(n, c, y, sum + width);
+                           W* out = detail::row_pointer(normalised[i], n, c, y);
+                           for (index_t x = 0; x < width; ++x) out[x] = sum[x] > 0 ? v[x] / sum[x] : equal;
+                         }
+                       });
+  detail::fill_weight_pyramids(weights, levels.popts, exec);
+  return detail::fuse_into_tensor(images, levels, detail::weighted_fold<W>(weights, exec.isa), exec);
 }
 
 /// Keeps, at every detail level and element, the detail of largest magnitude (the first image on
@@ -246,34 +304,27 @@ tensor<T> fuse_weighted(const std::vector<tensor_view<const T>>& images,
 template <class T>
 tensor<T> fuse_max_abs(const std::vector<tensor_view<const T>>& images, const pyramid_options& popts = {},
                        const execution& exec = {}) {
-  detail::check_pyramid_type<T>();
+  using W = detail::widened_t<T>;
   detail::check_stack(images, "fuse_max_abs");
-  detail::fusion_buffers<T> b(images[0].extents(), popts, "fuse_max_abs");
-  const int top = b.acc.levels() - 1;
-  const T scale = T(1) / static_cast<T>(images.size());
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    detail::fill_laplacian(b.lap, images[i], b.popts, exec);
-    for (int l = 0; l <= top; ++l) {
-      const tensor_view<T> a = b.acc.mutable_level(l);
-      const tensor_view<const T> d = b.lap.level(l);
-      detail::for_each_row(exec, a.extent(0), a.extent(1), a.extent(2), a.extent(3), [&](index_t n, index_t c, index_t y) {
-        T* out = detail::row_pointer(a, n, c, y);
-        const T* in = detail::row_of(d, n, c, y);
-        if (l == top) {
-          if (i == 0) {
-            detail::scaled_row(out, in, scale, a.extent(3));
-          } else {
-            detail::accumulate_scaled_row(out, in, scale, a.extent(3));
-          }
-        } else if (i == 0) {
-          std::copy(in, in + a.extent(3), out);
-        } else {
-          detail::max_abs_row(out, in, a.extent(3));
-        }
-      });
+  const detail::fusion_levels levels = detail::fusion_levels_of<W>(images[0].extents(), popts, "fuse_max_abs");
+  const int top = static_cast<int>(levels.shapes.size()) - 1;
+  const W scale = W(1) / static_cast<W>(images.size());
+  const detail::fusion_loops<W> loops = detail::fusion_loops_for<W>(exec.isa);
+  const auto fold = [&](int level, std::size_t i, index_t, index_t, index_t, const W* detail, W* fused,
+                        index_t width) {
+    if (level == top) {
+      if (i == 0) {
+        loops.scaled(fused, detail, scale, width);
+      } else {
+        loops.accumulate_scaled(fused, detail, scale, width);
+      }
+    } else if (i == 0) {
+      std::copy(detail, detail + width, fused);
+    } else {
+      loops.max_abs(fused, detail, width);
     }
-  }
-  return b.result(exec);
+  };
+  return detail::fuse_into_tensor(images, levels, fold, exec);
 }
 
 /// The number of pyramid levels cv::MergeMertens uses for an H x W image:
@@ -285,13 +336,15 @@ inline int mertens_levels(index_t height, index_t width) {
 
 /// Mertens, Kautz and Van Reeth's exposure fusion: per-pixel weights from contrast, saturation
 /// and well-exposedness, normalised over the images, blended through the pyramids
-/// (mertens_levels of them). Images have 1 or 3 channels (channel 0 red) with values in [0, 1]
-/// (OpenCV's 8-bit input divided by 255); the result is on the same scale, as OpenCV's
-/// cv::createMergeMertens(contrast, saturation, exposure)->process gives it.
+/// (mertens_levels of them). Images have 1 or 3 channels (channel 0 red). Float images have
+/// values in [0, 1] and the result is on the same scale, as OpenCV's
+/// cv::createMergeMertens(contrast, saturation, exposure)->process gives it. uint8 images are
+/// OpenCV's 8-bit input: divided by 255 (v * (1.0f / 255)), fused, and the result times 255
+/// rounded and saturated to uint8, which is what the float path gives on those values.
 template <class T>
 tensor<T> merge_mertens(const std::vector<tensor_view<const T>>& images, const mertens_options& mopts = {},
                         const execution& exec = {}) {
-  detail::check_pyramid_type<T>();
+  using W = detail::widened_t<T>;
   detail::check_stack(images, "merge_mertens");
   const dims shape = images[0].extents();
   if (shape[1] != 1 && shape[1] != 3) {
@@ -306,49 +359,17 @@ tensor<T> merge_mertens(const std::vector<tensor_view<const T>>& images, const m
                                                                                           mopts.exposure_weight}));
     }
   }
-  const int channels = static_cast<int>(shape[1]);
-  const index_t height = shape[2], width = shape[3];
-  std::vector<std::optional<tensor<T>>> copies(images.size());
-  std::vector<tensor_view<const T>> rows_ok;
-  for (std::size_t i = 0; i < images.size(); ++i) rows_ok.push_back(detail::contiguous_rows(images[i], copies[i]));
-
-  const dims wshape{shape[0], 1, height, width};
-  const detail::row_power<T> contrast_power(mopts.contrast_weight), saturation_power(mopts.saturation_weight),
-      exposure_power(mopts.exposure_weight);
-  std::vector<tensor<T>> weights;
-  for (const tensor_view<const T>& image : rows_ok) {
-    tensor<T> gray(wshape);
-    const tensor_view<T> g = gray.view();
-    detail::for_each_row(exec, shape[0], 1, height, width, [&](index_t n, index_t, index_t y) {
-      const T* ch[3];
-      for (int c = 0; c < channels; ++c) ch[c] = detail::row_of(image, n, c, y);
-      detail::gray_row(ch, channels, width, detail::row_pointer(g, n, 0, y));
-    });
-    tensor<T> w(wshape);
-    const tensor_view<T> wv = w.view();
-    const tensor_view<const T> gc = gray.view();
-    detail::for_each_row(exec, shape[0], 1, height, width, [&](index_t n, index_t, index_t y) {
-      const T* ch[3];
-      for (int c = 0; c < channels; ++c) ch[c] = detail::row_of(image, n, c, y);
-      thread_local std::vector<T> scratch;
-      scratch.resize(static_cast<std::size_t>(2 * width));
-      detail::mertens_weight_row(ch, channels, detail::row_of(gc, n, 0, detail::reflect101(y - 1, height)),
-                                 detail::row_of(gc, n, 0, y), detail::row_of(gc, n, 0, detail::reflect101(y + 1, height)),
-                                 width, contrast_power, saturation_power, exposure_power, detail::row_pointer(wv, n, 0, y),
-                                 scratch.data());
-    });
-    weights.push_back(std::move(w));
-  }
-  tensor<T> sum(wshape);
-  for (const tensor<T>& w : weights) {
-    detail::combine_views<T>(sum.view(), w.view(), sum.view(), [](T a, T b) { return a + b; });
-  }
+  constexpr bool bytes = std::is_same_v<T, std::uint8_t>;
+  const W input_scale = bytes ? W(1.0f / 255.0f) : W(1), output_scale = bytes ? W(255) : W(1);
   pyramid_options popts;
-  popts.levels = std::min(mertens_levels(height, width), max_pyramid_levels(height, width));
-  const auto normalised = [&](std::size_t i, const tensor_view<T>& out) {
-    detail::combine_views<T>(weights[i].view(), sum.view(), out, [](T a, T b) { return a / b; });
-  };
-  return detail::blend_weight_maps(rows_ok, wshape, normalised, popts, exec);
+  popts.levels = std::min(mertens_levels(shape[2], shape[3]), max_pyramid_levels(shape[2], shape[3]));
+  const detail::fusion_levels levels = detail::fusion_levels_of<W>(shape, popts, "merge_mertens");
+  std::vector<pyramid<W>> weights =
+      detail::weight_pyramids<W>(images.size(), {shape[0], 1, shape[2], shape[3]}, levels.popts);
+  detail::mertens_weights(detail::image_sources(images, input_scale), mopts, weights, exec);
+  detail::fill_weight_pyramids(weights, levels.popts, exec);
+  return detail::fuse_into_tensor(images, levels, detail::weighted_fold<W>(weights, exec.isa), exec, input_scale,
+                                  output_scale);
 }
 
 }  // namespace resample

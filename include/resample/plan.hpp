@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -72,6 +73,10 @@ class plan {
       }
     }
     if (!tables_.empty()) tables_.back().permute();  // the W pass of planar rows
+    const index_t channels = geometry_.input_shape[1];
+    if (spatial == 2 && !tables_.empty() && channels >= 2 && channels <= max_interleaved_channels) {
+      interleaved_w_ = detail::interleaved_table(tables_.back(), static_cast<int>(channels));
+    }
     if constexpr (is_floating) {
       if (gathers) {
         const std::vector<std::int64_t>& w_index = gather_indices_[2];
@@ -143,7 +148,9 @@ class plan {
     const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
 
     const auto kernels = detail::kernels_for<std::conditional_t<is_floating, T, float>>(exec.isa);
+    const auto area_kernels = detail::area_kernels_for<std::conditional_t<is_floating, T, float>>(exec.isa);
     const auto conversions = detail::conversions_for(exec.isa);
+    const bool stream_out = total * static_cast<std::int64_t>(sizeof(T)) >= detail::streaming_output_bytes;
     detail::parallel_for(exec, threads, boxes * chunks_per_box, [&](std::int64_t task) {
       const std::int64_t which = task / chunks_per_box;
       const std::int64_t begin = (task % chunks_per_box) * per_chunk;
@@ -161,12 +168,12 @@ class plan {
       if (geometry_.mode == mode::nearest || geometry_.mode == mode::nearest_exact) {
         if constexpr (is_floating) {
           detail::gather_box(src, dst, gather_indices_, outer, {begin, end},
-                             detail::permuted_gather<T>{kernels.permuted_copy, &gather_permuted_});
+                             detail::permuted_gather<T>{kernels.permuted_copy, &gather_permuted_}, stream_out);
         } else {
-          detail::gather_box(src, dst, gather_indices_, outer, {begin, end});
+          detail::gather_box(src, dst, gather_indices_, outer, {begin, end}, {}, stream_out);
         }
       } else if constexpr (is_floating) {
-        weigh_chunk(kernels, src, dst, begin, end);
+        weigh_chunk(kernels, area_kernels, src, dst, begin, end);
       } else if constexpr (is_half) {
         // Widen the input slices this chunk reads, run the float passes, round the outputs.
         thread_local detail::half_scratch staging;
@@ -175,7 +182,8 @@ class plan {
             detail::shifted_dense_box(staging.input, src, outer, span[0], span[1] - span[0] + 1);
         detail::widen_box(conversions, detail::slab_of(src, outer, span[0], span[1]), staging.input.data());
         const detail::box<float> staged_dst = detail::shifted_dense_box(staging.output, dst, outer, begin, end - begin);
-        weigh_chunk(kernels, detail::box<const float>{staged_src.data, staged_src.extent, staged_src.stride}, staged_dst,
+        weigh_chunk(kernels, area_kernels,
+                    detail::box<const float>{staged_src.data, staged_src.extent, staged_src.stride}, staged_dst,
                     begin, end);
         detail::narrow_box(conversions, staging.output.data(), detail::slab_of(dst, outer, begin, end - 1));
       }
@@ -184,14 +192,17 @@ class plan {
 
   // The separable or area passes over outputs [begin, end) of the outermost axis of one box.
   template <class U>
-  void weigh_chunk(const detail::kernel_set<U>& kernels, const detail::box<const U>& src, const detail::box<U>& dst,
-                   std::int64_t begin, std::int64_t end) const {
+  void weigh_chunk(const detail::kernel_set<U>& kernels, const detail::area_kernel_set<U>& area_kernels,
+                   const detail::box<const U>& src, const detail::box<U>& dst, std::int64_t begin,
+                   std::int64_t end) const {
     thread_local detail::separable_scratch<U> scratch;
     const int spatial = static_cast<int>(geometry_.axes.size());
     if (geometry_.mode == mode::area) {
-      detail::area_box(src, dst, area_windows_, spatial, 3 - spatial, {begin, end}, scratch.first);
+      thread_local detail::area_scratch<U> area_scratch;
+      detail::area_box(area_kernels, src, dst, area_windows_, spatial, 3 - spatial, {begin, end}, area_scratch);
     } else {
-      detail::resample_separable_chunk(kernels, src, dst, tables_, begin, end, scratch);
+      detail::resample_separable_chunk(kernels, src, dst, tables_, begin, end, scratch,
+                                       interleaved_w_ ? &*interleaved_w_ : nullptr);
     }
   }
 
@@ -209,6 +220,10 @@ class plan {
 
   detail::geometry geometry_;
   std::vector<detail::axis_table<compute_type>> tables_;                // separable modes, outermost axis first
+  // Channels-last images with up to this many channels resample rows of pixels as planar rows
+  // of values (wider pixels are vectors of their own).
+  static constexpr index_t max_interleaved_channels = 4;
+  std::optional<detail::axis_table<compute_type>> interleaved_w_;  // 2-D separable modes, few channels
   std::array<std::vector<std::int64_t>, 3> gather_indices_;  // nearest modes, box axes D, H, W
   detail::permuted_taps<compute_type> gather_permuted_;      // nearest modes, W of planar rows
   std::array<detail::area_windows, 3> area_windows_;         // area, box axes D, H, W

@@ -40,10 +40,23 @@ void check_image(const tensor_view<T>& v, const std::string& what) {
   }
 }
 
+/// The element type of Laplacian levels and fusion arithmetic for images of T: T for float and
+/// double, float for uint8 (it holds every uint8 value exactly).
+template <class T>
+using widened_t = std::conditional_t<std::is_same_v<T, std::uint8_t>, float, T>;
+
+/// Laplacian pyramids and fusion take float, double or uint8 images.
 template <class T>
 constexpr void check_pyramid_type() {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, std::uint8_t>,
+                "resample: Laplacian pyramids and fusion need float, double or uint8 elements");
+}
+
+/// Laplacian levels (what collapse reads) are float or double.
+template <class T>
+constexpr void check_level_type() {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
-                "resample: Laplacian pyramids, collapse and fusion need float or double elements");
+                "resample: collapse needs a pyramid of float or double levels (a Laplacian pyramid)");
 }
 
 /// pyr_down, pyr_up and Gaussian pyramids also take uint8 (OpenCV's fixed-point rounding).
@@ -123,7 +136,7 @@ void pyr_up(tensor_view<const detail::identity_t<T>> input, tensor_view<T> outpu
                     " (or H and W of 2 in - 1 or 2 in + 1)");
   }
   detail::check_target_memory(input, output, "input", "output");
-  detail::pyr_up_views<T>(input, output, nullptr, detail::up_epilogue::store, exec);
+  detail::pyr_up_views<T, T, T>(input, detail::row_sink<T>{output}, nullptr, detail::up_epilogue::store, exec);
 }
 
 /// pyr_up into a new contiguous tensor of shape pyr_up_shape(input.extents()).
@@ -267,13 +280,50 @@ void check_filters(const pyramid_options& popts, const std::vector<dims>& shapes
   if (popts.up && !std::is_integral_v<T>) (void)plan<T>(shapes[1], level_options(*popts.up, shapes[0], "up"));
 }
 
-template <class T>
-void down_level(const tensor_view<const T>& finer, const tensor_view<T>& coarser, const pyramid_options& popts,
+/// A float copy of a uint8 image, times `scale`: what interpolate-built pyramids of it read.
+inline tensor<float> widened_copy(const tensor_view<const std::uint8_t>& image, float scale) {
+  tensor<float> copy(image.extents());
+  const row_source<float, std::uint8_t> source{image, scale};
+  const tensor_view<float> out = copy.view();
+  for (index_t n = 0; n < out.extent(0); ++n) {
+    for (index_t c = 0; c < out.extent(1); ++c) {
+      for (index_t y = 0; y < out.extent(2); ++y) (void)source.row(n, c, y, row_pointer(out, n, c, y));
+    }
+  }
+  return copy;
+}
+
+/// Copies every row of `from` to `to` (one shape).
+template <class T, class S, class Out>
+void copy_rows(const row_source<T, S>& from, const row_sink<T, Out>& to) {
+  const index_t width = from.view.extent(3);
+  std::vector<T> scratch(static_cast<std::size_t>(2 * width));
+  for (index_t n = 0; n < from.view.extent(0); ++n) {
+    for (index_t c = 0; c < from.view.extent(1); ++c) {
+      for (index_t y = 0; y < from.view.extent(2); ++y) {
+        T* out = to.target(n, c, y, scratch.data() + width);
+        const T* in = from.row(n, c, y, scratch.data());
+        std::copy(in, in + width, out);
+        if (!to.direct()) to.commit(n, c, y, out);
+      }
+    }
+  }
+}
+
+/// coarser = down(finer): pyr_down, or the `down` interpolate filter (which reads views of T:
+/// callers widen uint8 images first when they use one).
+template <class T, class S>
+void down_level(const row_source<T, S>& finer, const tensor_view<T>& coarser, const pyramid_options& popts,
                 const execution& exec) {
-  if (popts.down) {
-    plan<T>(finer.extents(), level_options(*popts.down, coarser.extents(), "down")).execute(finer, coarser, exec);
-  } else {
+  if (!popts.down) {
     pyr_down_views(finer, coarser, exec);
+    return;
+  }
+  if constexpr (std::is_same_v<S, T>) {
+    const plan<T> p(finer.view.extents(), level_options(*popts.down, coarser.extents(), "down"));
+    p.execute(finer.view, coarser, exec);
+  } else {
+    throw error(error_code::unsupported, "an interpolate down filter needs a widened copy of a uint8 image");
   }
 }
 
@@ -298,65 +348,119 @@ void combine_views(const tensor_view<const T>& a, const tensor_view<const T>& b,
 }
 
 /// out = base - up(coarser) (subtract) or base + up(coarser); out may be base.
-template <class T>
-void up_level(const tensor_view<const T>& coarser, const tensor_view<const T>& base, const tensor_view<T>& out,
+template <class T, class B, class Out>
+void up_level(const tensor_view<const T>& coarser, const row_source<T, B>& base, const row_sink<T, Out>& out,
               up_epilogue op, const pyramid_options& popts, const execution& exec) {
   if (!popts.up) {
     pyr_up_views(coarser, out, &base, op, exec);
     return;
   }
-  const plan<T> p(coarser.extents(), level_options(*popts.up, out.extents(), "up"));
-  tensor<T> up(out.extents());
+  const dims shape = out.view.extents();
+  const plan<T> p(coarser.extents(), level_options(*popts.up, shape, "up"));
+  tensor<T> up(shape);
   p.execute(coarser, up.view(), exec);
-  if (op == up_epilogue::subtract_from_base) {
-    combine_views<T>(base, up.view(), out, [](T x, T y) { return x - y; });
-  } else {
-    combine_views<T>(base, up.view(), out, [](T x, T y) { return x + y; });
+  const index_t width = shape[3];
+  std::vector<T> scratch(static_cast<std::size_t>(2 * width));
+  for (index_t n = 0; n < shape[0]; ++n) {
+    for (index_t c = 0; c < shape[1]; ++c) {
+      for (index_t y = 0; y < shape[2]; ++y) {
+        const T* b = base.row(n, c, y, scratch.data());
+        const T* u = row_pointer(up.view(), n, c, y);
+        T* o = out.target(n, c, y, scratch.data() + width);
+        if (op == up_epilogue::subtract_from_base) {
+          for (index_t x = 0; x < width; ++x) o[x] = b[x] - u[x];
+        } else {
+          for (index_t x = 0; x < width; ++x) o[x] = b[x] + u[x];
+        }
+        if (!out.direct()) out.commit(n, c, y, o);
+      }
+    }
   }
 }
 
-}  // namespace detail
+/// Fills levels 1.. of `g` with the Gaussian levels of `base` (level 0, read through a source).
+template <class T, class S>
+void fill_gaussian(pyramid<T>& g, const row_source<T, S>& base, const pyramid_options& popts, const execution& exec) {
+  if (g.levels() > 1) down_level(base, g.mutable_level(1), popts, exec);
+  for (int l = 2; l < g.levels(); ++l) down_level(row_source<T>{g.level(l - 1)}, g.mutable_level(l), popts, exec);
+}
 
-namespace detail {
-
-/// Fills levels 1.. of `g` (level 0 being `base`) with the Gaussian levels.
 template <class T>
 void fill_gaussian(pyramid<T>& g, const tensor_view<const T>& base, const pyramid_options& popts, const execution& exec) {
-  for (int l = 1; l < g.levels(); ++l) {
-    down_level<T>(l == 1 ? base : g.level(l - 1), g.mutable_level(l), popts, exec);
-  }
+  fill_gaussian(g, row_source<T>{base}, popts, exec);
 }
 
 /// Fills every level of `lap` (owned, of base's shapes) with the Laplacian levels of `base`:
 /// Gaussian levels 1.. in place, then each level minus the upsampled next one, finest first
 /// (level l + 1 is still Gaussian when level l is made).
-template <class T>
-void fill_laplacian(pyramid<T>& lap, const tensor_view<const T>& base, const pyramid_options& popts,
+template <class T, class S>
+void fill_laplacian(pyramid<T>& lap, const row_source<T, S>& base, const pyramid_options& popts,
                     const execution& exec) {
   fill_gaussian(lap, base, popts, exec);
   if (lap.levels() == 1) {
-    combine_views<T>(base, base, lap.mutable_level(0), [](T x, T) { return x; });
+    copy_rows(base, row_sink<T>{lap.mutable_level(0)});
     return;
   }
-  for (int l = 0; l + 1 < lap.levels(); ++l) {
-    up_level<T>(lap.level(l + 1), l == 0 ? base : lap.level(l), lap.mutable_level(l), up_epilogue::subtract_from_base,
-                popts, exec);
+  up_level(lap.level(1), base, row_sink<T>{lap.mutable_level(0)}, up_epilogue::subtract_from_base, popts, exec);
+  for (int l = 1; l + 1 < lap.levels(); ++l) {
+    up_level(lap.level(l + 1), row_source<T>{lap.level(l)}, row_sink<T>{lap.mutable_level(l)},
+             up_epilogue::subtract_from_base, popts, exec);
   }
+}
+
+template <class T>
+void fill_laplacian(pyramid<T>& lap, const tensor_view<const T>& base, const pyramid_options& popts,
+                    const execution& exec) {
+  fill_laplacian(lap, row_source<T>{base}, popts, exec);
+}
+
+/// Collapses `lap` into `output`, the partial sums of levels 1 .. top - 1 going to `sums` (of
+/// lap's shapes; `sums` may be `lap` itself, whose levels are then overwritten).
+template <class T, class Out>
+void collapse_into(const pyramid<T>& lap, pyramid<T>& sums, const row_sink<T, Out>& output, const execution& exec) {
+  const int top = lap.levels() - 1;
+  if (top == 0) {
+    copy_rows(row_source<T>{lap.level(0)}, output);
+    return;
+  }
+  tensor_view<const T> above = lap.level(top);
+  for (int l = top - 1; l >= 1; --l) {
+    const tensor_view<T> target = sums.mutable_level(l);
+    up_level(above, row_source<T>{lap.level(l)}, row_sink<T>{target}, up_epilogue::add_to_base, lap.filters(), exec);
+    above = target;
+  }
+  up_level(above, row_source<T>{lap.level(0)}, output, up_epilogue::add_to_base, lap.filters(), exec);
 }
 
 /// Collapses `lap` into `output`, using the pyramid's own levels 1.. for the partial sums
 /// (they are overwritten).
-template <class T>
-void collapse_in_place(pyramid<T>& lap, const tensor_view<T>& output, const execution& exec) {
-  const int top = lap.levels() - 1;
-  if (top == 0) {
-    combine_views<T>(lap.level(0), lap.level(0), output, [](T x, T) { return x; });
-    return;
+template <class T, class Out>
+void collapse_in_place(pyramid<T>& lap, const row_sink<T, Out>& output, const execution& exec) {
+  collapse_into(lap, lap, output, exec);
+}
+
+/// Checks an output view of collapse (any element type) against the pyramid's level 0.
+template <class T, class Out>
+void check_collapse_output(const pyramid<T>& laplacian, const tensor_view<Out>& output) {
+  if (laplacian.levels() == 0) {
+    throw error(error_code::empty_tensor, "collapse: the pyramid has no levels");
   }
-  for (int l = top - 1; l >= 0; --l) {
-    const tensor_view<T> target = l == 0 ? output : lap.mutable_level(l);
-    up_level<T>(lap.level(l + 1), lap.level(l), target, up_epilogue::add_to_base, lap.filters(), exec);
+  check_image(output, "collapse");
+  if (output.extents() != laplacian.shape(0)) {
+    throw error(error_code::shape_mismatch, "collapse: the output view has shape " + format_dims(output.extents()) +
+                                                " but the pyramid's level 0 has shape " +
+                                                format_dims(laplacian.shape(0)));
   }
+}
+
+/// collapse into `output` through a scratch pyramid of partial sums (the pyramid is unchanged).
+template <class T, class Out>
+void collapse_checked(const pyramid<T>& laplacian, const row_sink<T, Out>& output, const execution& exec) {
+  std::vector<dims> shapes;
+  for (int l = 0; l < laplacian.levels(); ++l) shapes.push_back(laplacian.shape(l));
+  // Level 0 goes to the output: the scratch pyramid borrows it instead of allocating it.
+  pyramid<T> sums(shapes, laplacian.filters(), laplacian.level(0), false);
+  collapse_into(laplacian, sums, output, exec);
 }
 
 }  // namespace detail
@@ -380,16 +484,27 @@ pyramid<std::remove_const_t<T>> gaussian_pyramid(tensor_view<T> input, const pyr
 /// The Laplacian pyramid of `input`: level l is G_l - up(G_{l+1}) for the Gaussian levels G, the
 /// last level is the last Gaussian level. With the default filters, OpenCV's construction
 /// (G_l - cv::pyrUp(G_{l+1}, size of G_l)), value for value. All levels are owned.
+/// A uint8 image gives a pyramid<float>: the Laplacian pyramid of its values widened to float
+/// (exactly, no 1/255 scaling), the same bits as laplacian_pyramid of that float image; its
+/// details are signed. collapse<std::uint8_t> (or collapse into a uint8 view) gives the image back.
 template <class T>
-pyramid<std::remove_const_t<T>> laplacian_pyramid(tensor_view<T> input, const pyramid_options& popts = {},
-                                                  const execution& exec = {}) {
+pyramid<detail::widened_t<std::remove_const_t<T>>> laplacian_pyramid(tensor_view<T> input,
+                                                                     const pyramid_options& popts = {},
+                                                                     const execution& exec = {}) {
   using value_type = std::remove_const_t<T>;
+  using level_type = detail::widened_t<value_type>;
   detail::check_pyramid_type<value_type>();
   detail::check_image(input, "laplacian_pyramid");
   const std::vector<dims> shapes = detail::pyramid_shapes(input.extents(), popts, "laplacian_pyramid");
-  detail::check_filters<value_type>(popts, shapes);
-  pyramid<value_type> result(shapes, popts, {}, false);
-  detail::fill_laplacian<value_type>(result, input, popts, exec);
+  detail::check_filters<level_type>(popts, shapes);
+  if constexpr (!std::is_same_v<value_type, level_type>) {
+    if (popts.down) {  // interpolate reads float views
+      const tensor<float> widened = detail::widened_copy(input, 1.0f);
+      return laplacian_pyramid(widened.view(), popts, exec);
+    }
+  }
+  pyramid<level_type> result(shapes, popts, {}, false);
+  detail::fill_laplacian(result, detail::row_source<level_type, value_type>{input}, popts, exec);
   return result;
 }
 
@@ -398,30 +513,24 @@ pyramid<std::remove_const_t<T>> laplacian_pyramid(tensor_view<T> input, const py
 /// laplacian_pyramid within float rounding.
 template <class T>
 void collapse(const pyramid<T>& laplacian, tensor_view<T> output, const execution& exec = {}) {
-  if (laplacian.levels() == 0) {
-    throw error(error_code::empty_tensor, "collapse: the pyramid has no levels");
-  }
-  detail::check_image(output, "collapse");
-  if (output.extents() != laplacian.shape(0)) {
-    throw error(error_code::shape_mismatch, "collapse: the output view has shape " + detail::format_dims(output.extents()) +
-                                                " but the pyramid's level 0 has shape " + detail::format_dims(laplacian.shape(0)));
-  }
+  detail::check_level_type<T>();
+  detail::check_collapse_output(laplacian, output);
   detail::check_target_memory(laplacian.level(0), output, "pyramid level 0", "output");
-  const int top = laplacian.levels() - 1;
-  if (top == 0) {
-    detail::combine_views<T>(laplacian.level(0), laplacian.level(0), output, [](T x, T) { return x; });
-    return;
+  detail::collapse_checked(laplacian, detail::row_sink<T>{output}, exec);
+}
+
+/// Collapses a Laplacian pyramid into a uint8 view: the sum is rounded to nearest (ties to even,
+/// as cvRound) and saturated to [0, 255]. The Laplacian pyramid of a uint8 image collapses back
+/// to that image exactly.
+template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+void collapse(const pyramid<T>& laplacian, tensor_view<std::uint8_t> output, const execution& exec = {}) {
+  detail::check_collapse_output(laplacian, output);
+  if (!detail::has_no_internal_overlap(output)) {
+    throw error(error_code::overlapping_memory, "collapse: the output view overlaps itself: extents " +
+                                                    detail::format_dims(output.extents()) + ", strides " +
+                                                    detail::format_dims(output.strides()));
   }
-  // Partial sums of levels 1 .. top - 1 in one scratch pyramid; level 0 goes to the output.
-  std::vector<dims> shapes;
-  for (int l = 0; l < laplacian.levels(); ++l) shapes.push_back(laplacian.shape(l));
-  pyramid<T> sums(shapes, laplacian.filters(), laplacian.level(0), false);
-  tensor_view<const T> above = laplacian.level(top);
-  for (int l = top - 1; l >= 0; --l) {
-    const tensor_view<T> target = l == 0 ? output : sums.mutable_level(l);
-    detail::up_level<T>(above, laplacian.level(l), target, detail::up_epilogue::add_to_base, laplacian.filters(), exec);
-    above = target;
-  }
+  detail::collapse_checked(laplacian, detail::row_sink<T, std::uint8_t>{output}, exec);
 }
 
 /// Collapses a Laplacian pyramid into a new contiguous tensor.
@@ -431,6 +540,19 @@ tensor<T> collapse(const pyramid<T>& laplacian, const execution& exec = {}) {
     throw error(error_code::empty_tensor, "collapse: the pyramid has no levels");
   }
   tensor<T> result(laplacian.shape(0));
+  collapse(laplacian, result.view(), exec);
+  return result;
+}
+
+/// Collapses a Laplacian pyramid into a new contiguous uint8 tensor (rounded and saturated):
+/// `collapse<std::uint8_t>(laplacian_pyramid(image_u8))` is the image again.
+template <class Out, class T,
+          std::enable_if_t<std::is_same_v<Out, std::uint8_t> && std::is_floating_point_v<T>, int> = 0>
+tensor<Out> collapse(const pyramid<T>& laplacian, const execution& exec = {}) {
+  if (laplacian.levels() == 0) {
+    throw error(error_code::empty_tensor, "collapse: the pyramid has no levels");
+  }
+  tensor<Out> result(laplacian.shape(0));
   collapse(laplacian, result.view(), exec);
   return result;
 }

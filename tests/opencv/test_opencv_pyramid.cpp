@@ -153,3 +153,30 @@ TEST_CASE("uint8 pyr_down, pyr_up and Gaussian pyramids give OpenCV's fixed-poin
     }
   }
 }
+
+TEST_CASE("uint8 Laplacian pyramids are OpenCV's construction on the image converted to float",
+          "[opencv][pyramid][uint8]") {
+  for (const auto& [h, w] : std::vector<std::pair<int, int>>{{64, 64}, {101, 203}, {255, 257}}) {
+    INFO(h << " x " << w);
+    cv::Mat src(h, w, CV_8U);
+    cv::randu(src, 0, 256);
+    const resample::tensor_view<const std::uint8_t> in(src.data, {1, 1, h, w},
+                                                       {0, 0, static_cast<index_t>(src.step), 1});
+    const resample::pyramid<float> lap = resample::laplacian_pyramid(in);
+    cv::Mat wide;
+    src.convertTo(wide, CV_32F);
+    std::vector<cv::Mat> gauss;
+    cv::buildPyramid(wide, gauss, lap.levels() - 1);
+    for (int l = 0; l < lap.levels(); ++l) {
+      cv::Mat level = gauss[static_cast<std::size_t>(l)].clone();
+      if (l + 1 < lap.levels()) {
+        cv::Mat up;
+        cv::pyrUp(gauss[static_cast<std::size_t>(l + 1)], up, level.size());
+        level -= up;
+      }
+      CHECK(cvtest::compare<float>(level, lap.level(l)).differing == 0);
+    }
+    std::vector<std::uint8_t> expected(src.data, src.data + h * w);
+    CHECK(resample::collapse<std::uint8_t>(lap).values() == expected);
+  }
+}

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // mode='area', i.e. adaptive average pooling (ATen's adaptive_avg_pool{1,2,3}d, contiguous
 // kernels): each output is the sequential sum of its window in (d, h, w) order, started from 0
-// in T, divided by each window extent in turn. The sum is not separable bit for bit, so the
-// window is summed directly. An output of one element per plane is ATen's `mean()` instead,
-// whose cascade summation is reproduced by `cascade_mean`.
+// in T, divided by each window extent in turn (kd, kh, kw: those the rank has; the 1-D pool's
+// division by a height of 1 is exact and skipped). The sum is not separable bit for bit, so the
+// windows are summed directly, by the streaming loops of area_box and area_kernels_isa.inl.
+// An output of one element per plane is ATen's `mean()` instead, whose cascade summation is
+// reproduced by `cascade_mean`.
 #pragma once
 
 #include <algorithm>
@@ -11,10 +13,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "area_kernels.hpp"
 #include "axis_table.hpp"
 #include "box.hpp"
 #include "config.hpp"
-#include "transpose.hpp"
 
 RESAMPLE_BEGIN_EXACT_MATH
 namespace resample::detail {
@@ -101,168 +103,111 @@ T cascade_mean(const T* x, std::int64_t n) {
   return total / static_cast<T>(n);
 }
 
-/// A window sum divided by each window extent in turn, as ATen divides: D, then H, then W.
-/// adaptive_avg_pool1d runs the 2-D kernel with a height-1 window, a division by 1 that is exact.
+/// Scratch space of one thread, reused from call to call.
 template <class T>
-T pool_divide(T sum, T kd, T kh, T kw, int spatial_rank) {
-  if (spatial_rank == 3) sum = sum / kd;
-  if (spatial_rank >= 2) sum = sum / kh;
-  return sum / kw;
-}
+struct area_scratch {
+  std::vector<T> sums;    ///< the window sums of a stretch of one output row
+  std::vector<T> extent;  ///< the W extent of each window, in T
+  std::vector<T> values;  ///< one plane (mean), or a stretch of an output row that is not dense
+};
 
-/// sums[i] += base[i*spacing + k] for k in [0, taps), i in [0, 8): eight window sums advanced
-/// in named locals, which the compiler keeps in registers.
-template <class T>
-void add_evenly_spaced_taps(T* sums, const T* base, std::int64_t spacing, std::int64_t taps) {
-#if defined(RESAMPLE_HAVE_SSE2)
-  if constexpr (sizeof(T) == 4) {
-    // Integer factors 2 and 4 (adjacent windows of 2 or 4): de-interleave the row in registers
-    // so that each vector holds tap k of four outputs, then add the taps in order.
-    if (spacing == taps && (taps == 2 || taps == 4)) {
-      const float* x = reinterpret_cast<const float*>(base);
-      float* out = reinterpret_cast<float*>(sums);
-      for (int half = 0; half < 2; ++half, x += 4 * taps) {
-        __m128 acc = _mm_loadu_ps(out + 4 * half);
-        if (taps == 2) {
-          const __m128 a = _mm_loadu_ps(x), b = _mm_loadu_ps(x + 4);
-          acc = _mm_add_ps(acc, _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
-          acc = _mm_add_ps(acc, _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
-        } else {
-          __m128 a = _mm_loadu_ps(x), b = _mm_loadu_ps(x + 4), c = _mm_loadu_ps(x + 8), d = _mm_loadu_ps(x + 12);
-          _MM_TRANSPOSE4_PS(a, b, c, d);
-          acc = _mm_add_ps(_mm_add_ps(_mm_add_ps(_mm_add_ps(acc, a), b), c), d);
-        }
-        _mm_storeu_ps(out + 4 * half, acc);
-      }
-      return;
-    }
+/// The window extent k when the W windows of outputs [begin, end) are [k*o, k*o + k) with
+/// is_uniform_width(k) (integer-factor downscales), 0 otherwise.
+inline std::int64_t uniform_width(const area_windows& w, std::int64_t begin, std::int64_t end) {
+  if (begin >= end) return 0;
+  const std::int64_t k = w.end[begin] - w.start[begin];
+  if (!is_uniform_width(k)) return 0;
+  for (std::int64_t o = begin; o < end; ++o) {
+    if (w.start[o] != o * k || w.end[o] != o * k + k) return 0;
   }
-#endif
-  T s0 = sums[0], s1 = sums[1], s2 = sums[2], s3 = sums[3], s4 = sums[4], s5 = sums[5], s6 = sums[6], s7 = sums[7];
-  for (std::int64_t k = 0; k < taps; ++k) {
-    const T* p = base + k;
-    s0 += p[0];
-    s1 += p[spacing];
-    s2 += p[2 * spacing];
-    s3 += p[3 * spacing];
-    s4 += p[4 * spacing];
-    s5 += p[5 * spacing];
-    s6 += p[6 * spacing];
-    s7 += p[7 * spacing];
-  }
-  sums[0] = s0, sums[1] = s1, sums[2] = s2, sums[3] = s3, sums[4] = s4, sums[5] = s5, sums[6] = s6, sums[7] = s7;
-}
-
-/// Planar pooling of the outputs in `range`. Outputs are taken in blocks whose window sums
-/// advance together, one window tap at a time, in registers: the additions of different
-/// outputs are independent (no serial dependency chain) while each output still adds its taps
-/// in (d, h, w) order, as ATen does.
-template <class T>
-void area_planar(const box<const T>& src, const box<T>& dst, const std::array<area_windows, 3>& windows,
-                 int spatial_rank, const std::array<std::array<std::int64_t, 2>, 3>& range) {
-  constexpr std::int64_t block = 8;
-  const std::int64_t sw = src.stride[2];
-  // What a block of W outputs needs, worked out once for all its rows.
-  struct block_shape {
-    std::int64_t first, count, widest, narrowest, spacing;
-    bool evenly_spaced;
-  };
-  std::vector<block_shape> blocks;
-  for (std::int64_t w_first = range[2][0]; w_first < range[2][1]; w_first += block) {
-    block_shape b{w_first, std::min(block, range[2][1] - w_first), 0, 0, 0, false};
-    const std::int64_t* start = windows[2].start.data() + w_first;
-    const std::int64_t* end = windows[2].end.data() + w_first;
-    b.narrowest = end[0] - start[0];
-    for (std::int64_t i = 0; i < b.count; ++i) {
-      b.widest = std::max(b.widest, end[i] - start[i]);
-      b.narrowest = std::min(b.narrowest, end[i] - start[i]);
-    }
-    // Integer factors give equally spaced windows: address taps as base + i * spacing.
-    b.spacing = b.count > 1 ? start[1] - start[0] : 0;
-    b.evenly_spaced = b.count == block && b.narrowest == b.widest && sw == 1;
-    for (std::int64_t i = 1; b.evenly_spaced && i < b.count; ++i) b.evenly_spaced = start[i] - start[i - 1] == b.spacing;
-    blocks.push_back(b);
-  }
-  for (std::int64_t od = range[0][0]; od < range[0][1]; ++od) {
-    const std::int64_t d0 = windows[0].start[od], d1 = windows[0].end[od];
-    for (std::int64_t oh = range[1][0]; oh < range[1][1]; ++oh) {
-      const std::int64_t h0 = windows[1].start[oh], h1 = windows[1].end[oh];
-      const T kd = static_cast<T>(d1 - d0), kh = static_cast<T>(h1 - h0);
-      T* out = dst.at(od, oh, 0);
-      for (const block_shape& b : blocks) {
-        const std::int64_t* start = windows[2].start.data() + b.first;
-        const std::int64_t* end = windows[2].end.data() + b.first;
-        T sums[block] = {};
-        for (std::int64_t d = d0; d < d1; ++d) {
-          for (std::int64_t h = h0; h < h1; ++h) {
-            const T* row = src.at(d, h, 0);
-            if (b.evenly_spaced) {
-              add_evenly_spaced_taps(sums, row + start[0], b.spacing, b.widest);
-              continue;
-            }
-            for (std::int64_t k = 0; k < b.widest; ++k) {
-              if (b.count == block && k < b.narrowest) {
-                for (std::int64_t i = 0; i < block; ++i) sums[i] += row[(start[i] + k) * sw];
-              } else {
-                for (std::int64_t i = 0; i < b.count; ++i)
-                  if (k < end[i] - start[i]) sums[i] += row[(start[i] + k) * sw];
-              }
-            }
-          }
-        }
-        for (std::int64_t i = 0; i < b.count; ++i) {
-          out[(b.first + i) * dst.stride[2]] =
-              pool_divide(sums[i], kd, kh, static_cast<T>(end[i] - start[i]), spatial_rank);
-        }
-      }
-    }
-  }
+  return k;
 }
 
 /// Average pooling of one box over per-axis windows (D, H, W); only outputs whose index along
-/// box axis `outer` lies in `outer_range` are written. Packed channels (K) are pooled side by
-/// side, each with the same sequential sum.
+/// box axis `outer` lies in `outer_range` are written.
+///
+/// The outputs are made as a stream, a slab of output rows (od, oh) at a time: their window
+/// sums start at 0, the input rows of their D and H windows are added into them in (d, h)
+/// order, each read once from left to right, and the sums are divided by kd and kh (those the
+/// rank has) and by each window's kw. Every sum sees ATen's sequence of additions, and the
+/// input is read in long sequential runs, which the hardware prefetchers follow (short runs
+/// from several rows at once, as a window-by-window loop reads them, are several times
+/// slower). Planar rows with integer-factor windows take the vector loops that sum a register
+/// of windows at a time; packed channels are vectors.
 template <class T>
-void area_box(const box<const T>& src, const box<T>& dst, const std::array<area_windows, 3>& windows,
-              int spatial_rank, int outer, std::array<std::int64_t, 2> outer_range, std::vector<T>& scratch) {
+void area_box(const area_kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
+              const std::array<area_windows, 3>& windows, int spatial_rank, int outer,
+              std::array<std::int64_t, 2> outer_range, area_scratch<T>& scratch) {
   const std::int64_t channels = src.extent[3];
   if (dst.extent[0] * dst.extent[1] * dst.extent[2] == 1) {
     const std::int64_t n = src.extent[0] * src.extent[1] * src.extent[2];
-    scratch.resize(static_cast<std::size_t>(n));
+    scratch.values.resize(static_cast<std::size_t>(n));
     for (std::int64_t k = 0; k < channels; ++k) {
       std::int64_t i = 0;
       for (std::int64_t d = 0; d < src.extent[0]; ++d)
         for (std::int64_t h = 0; h < src.extent[1]; ++h)
-          for (std::int64_t w = 0; w < src.extent[2]; ++w) scratch[i++] = src.at(d, h, w)[k * src.stride[3]];
-      dst.at(0, 0, 0)[k * dst.stride[3]] = cascade_mean(scratch.data(), n);
+          for (std::int64_t w = 0; w < src.extent[2]; ++w) scratch.values[i++] = src.at(d, h, w)[k * src.stride[3]];
+      dst.at(0, 0, 0)[k * dst.stride[3]] = cascade_mean(scratch.values.data(), n);
     }
     return;
   }
   std::array<std::array<std::int64_t, 2>, 3> range{{{0, dst.extent[0]}, {0, dst.extent[1]}, {0, dst.extent[2]}}};
   range[outer] = outer_range;
-  if (channels == 1) {
-    area_planar(src, dst, windows, spatial_rank, range);
-    return;
-  }
-  scratch.resize(static_cast<std::size_t>(channels));
-  T* sum = scratch.data();
-  const std::int64_t sk = src.stride[3], dk = dst.stride[3];
+  RESAMPLE_ASSERT(channels == 1 || src.stride[3] == 1);  // packed channels are contiguous
+  const bool unit_rows = channels == 1 && src.stride[2] == 1;
+  const area_windows& dw = windows[0];
+  const area_windows& hw = windows[1];
+  const area_windows& ww = windows[2];
+  const std::int64_t w_begin = range[2][0], w_end = range[2][1];
+  const int k = static_cast<int>(unit_rows ? uniform_width(ww, w_begin, w_end) : 0);
+  scratch.extent.resize(static_cast<std::size_t>(w_end));
+  for (std::int64_t ow = w_begin; ow < w_end; ++ow) scratch.extent[ow] = static_cast<T>(ww.end[ow] - ww.start[ow]);
+  // A slab of output rows, each a stretch of `stretch` outputs, whose sums stay in cache.
+  constexpr std::int64_t sum_elements = 4096;
+  const std::int64_t stretch = std::clamp<std::int64_t>(sum_elements / channels, 1, w_end - w_begin);
+  const std::int64_t slab = std::clamp<std::int64_t>(sum_elements / (stretch * channels), 1, range[1][1] - range[1][0]);
+  const std::int64_t row_sums = stretch * channels;
+  scratch.sums.resize(static_cast<std::size_t>(slab * row_sums));
+  const bool dense_out = channels == 1 ? dst.stride[2] == 1 : dst.dense_rows();
+  if (!dense_out) scratch.values.resize(static_cast<std::size_t>(row_sums));
+  T* sums = scratch.sums.data();
   for (std::int64_t od = range[0][0]; od < range[0][1]; ++od) {
-    const std::int64_t d0 = windows[0].start[od], d1 = windows[0].end[od];
-    for (std::int64_t oh = range[1][0]; oh < range[1][1]; ++oh) {
-      const std::int64_t h0 = windows[1].start[oh], h1 = windows[1].end[oh];
-      for (std::int64_t ow = range[2][0]; ow < range[2][1]; ++ow) {
-        const std::int64_t w0 = windows[2].start[ow], w1 = windows[2].end[ow];
-        const T kd = static_cast<T>(d1 - d0), kh = static_cast<T>(h1 - h0), kw = static_cast<T>(w1 - w0);
-        T* out = dst.at(od, oh, ow);
-        for (std::int64_t k = 0; k < channels; ++k) sum[k] = T(0);
-        for (std::int64_t d = d0; d < d1; ++d)
-          for (std::int64_t h = h0; h < h1; ++h)
-            for (std::int64_t w = w0; w < w1; ++w) {
-              const T* pixel = src.at(d, h, w);
-              for (std::int64_t k = 0; k < channels; ++k) sum[k] += pixel[k * sk];
+    for (std::int64_t oh_first = range[1][0]; oh_first < range[1][1]; oh_first += slab) {
+      const std::int64_t oh_end = std::min(oh_first + slab, range[1][1]);
+      for (std::int64_t first = w_begin; first < w_end; first += stretch) {
+        const std::int64_t count = std::min(stretch, w_end - first);
+        std::fill(sums, sums + (oh_end - oh_first) * row_sums, T(0));
+        for (std::int64_t d = dw.start[od]; d < dw.end[od]; ++d)
+          for (std::int64_t oh = oh_first; oh < oh_end; ++oh)
+            for (std::int64_t h = hw.start[oh]; h < hw.end[oh]; ++h) {
+              T* target = sums + (oh - oh_first) * row_sums;
+              const T* row = src.at(d, h, 0);
+              if (k > 0) {
+                kernels.uniform_add(target, row + first * k, k, count);
+              } else {
+                kernels.windows_add(target, row, ww.start.data() + first, ww.end.data() + first, count,
+                                    src.stride[2], channels);
+              }
             }
-        for (std::int64_t k = 0; k < channels; ++k) out[k * dk] = pool_divide(sum[k], kd, kh, kw, spatial_rank);
+        for (std::int64_t oh = oh_first; oh < oh_end; ++oh) {
+          T divisors[2];
+          int divisor_count = 0;
+          if (spatial_rank == 3) divisors[divisor_count++] = static_cast<T>(dw.end[od] - dw.start[od]);
+          if (spatial_rank >= 2) divisors[divisor_count++] = static_cast<T>(hw.end[oh] - hw.start[oh]);
+          const T* row_sum = sums + (oh - oh_first) * row_sums;
+          T* out = dense_out ? dst.at(od, oh, first) : scratch.values.data();
+          if (k > 0) {
+            kernels.uniform_finish(row_sum, out, k, count, divisors, divisor_count);
+          } else {
+            kernels.windows_finish(row_sum, out, scratch.extent.data() + first, count, channels, divisors,
+                                   divisor_count);
+          }
+          if (dense_out) continue;
+          for (std::int64_t i = 0; i < count; ++i)
+            for (std::int64_t c = 0; c < channels; ++c) {
+              dst.at(od, oh, first + i)[c * dst.stride[3]] = out[i * channels + c];
+            }
+        }
       }
     }
   }

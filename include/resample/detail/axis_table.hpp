@@ -36,6 +36,9 @@ struct axis_table {
   bool full_width = false;
   /// Set by finish(): consecutive outputs never read lower source indices than their predecessors.
   bool monotone = false;
+  /// Set by finish(): every output reads evenly spaced source indices, index(o)[j] = index(o)[0] +
+  /// j * tap_step (1 for antialias tables, the channel count for their interleaved form); 0 if not.
+  std::int64_t tap_step = 0;
   /// Set by finish(): the lowest and highest source index each output reads.
   std::vector<std::int64_t> lowest;
   std::vector<std::int64_t> highest;
@@ -45,7 +48,13 @@ struct axis_table {
   /// Built by permute() for the innermost axis: the block tables of the permuting W pass.
   permuted_taps<T> permuted;
 
-  void permute() { permuted = permute_taps(in, out, width, index.data(), weight.data(), count.data()); }
+  /// Builds the block tables of the permuting W pass, unless packed rows (transpose.hpp) do the
+  /// pass with fewer instructions: beyond two taps spread over two loads each (downscaling), a
+  /// permuted tap costs two loads, two permutes and a blend, a packed one a multiply-add.
+  void permute() {
+    permuted = permute_taps(in, out, width, index.data(), weight.data(), count.data());
+    if (permuted.two_loads && width > 2) permuted = permuted_taps<T>{};
+  }
 
   /// Derives the summary fields once the taps are filled in.
   void finish() {
@@ -57,6 +66,15 @@ struct axis_table {
       if (count[o] == 0) continue;
       lowest[o] = *std::min_element(indices(o), indices(o) + count[o]);
       highest[o] = *std::max_element(indices(o), indices(o) + count[o]);
+    }
+    tap_step = 0;
+    for (std::int64_t o = 0; o < out && tap_step == 0; ++o) {
+      if (count[o] > 1) tap_step = std::max<std::int64_t>(indices(o)[1] - indices(o)[0], 0);
+    }
+    for (std::int64_t o = 0; o < out && tap_step > 0; ++o) {
+      for (int j = 1; j < count[o]; ++j) {
+        if (indices(o)[j] != indices(o)[0] + j * tap_step) tap_step = 0;
+      }
     }
     monotone = true;
     for (std::int64_t o = 1; o < out; ++o) {
@@ -73,6 +91,27 @@ struct axis_table {
   const std::int64_t* indices(std::int64_t o) const { return index.data() + o * width; }
   const T* weights(std::int64_t o) const { return weight.data() + o * width; }
 };
+
+/// The taps of `table` over rows of pixels of `channels` interleaved values (channels-last):
+/// value o * channels + c reads values index * channels + c with pixel o's weights, so a row of
+/// pixels resamples as one planar row.
+template <class T>
+axis_table<T> interleaved_table(const axis_table<T>& table, int channels) {
+  axis_table<T> t(table.in * channels, table.out * channels, table.width);
+  for (std::int64_t o = 0; o < table.out; ++o) {
+    for (int c = 0; c < channels; ++c) {
+      const std::int64_t v = o * channels + c;
+      t.count[v] = table.count[o];
+      for (int j = 0; j < table.width; ++j) {
+        t.indices(v)[j] = table.indices(o)[j] * channels + c;
+        t.weights(v)[j] = table.weights(o)[j];
+      }
+    }
+  }
+  t.finish();
+  t.permute();
+  return t;
+}
 
 /// mode='nearest' source indices (ATen's generic kernel): floor(scale * o) with the scale in T,
 /// the product in T, and floorf's float argument (so double products are rounded to float).

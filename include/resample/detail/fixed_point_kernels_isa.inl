@@ -28,16 +28,29 @@ inline std::uint8_t fp_dot(const std::uint8_t* x, std::int64_t step, const std::
   return fp_finish(acc, precision);
 }
 
+#if RESAMPLE_ISA_LEVEL == 2
+// GNU vector types for loop-carried sums: `acc += x` adds in place, where GCC compiles
+// _mm256_add_epi32 on an accumulator into an add and a register copy per step.
+typedef std::int32_t fp_v8si __attribute__((vector_size(32)));
+typedef std::int16_t fp_v16hi __attribute__((vector_size(32)));
+#endif
+
 #if RESAMPLE_ISA_LEVEL >= 1
 inline __m128i fp_finish_4(__m128i acc, __m128i bias, int precision) {
   return _mm_sra_epi32(_mm_add_epi32(acc, bias), _mm_cvtsi32_si128(precision));
 }
 #endif
 
+/// How a vector loop weighs the hi halves of the weights: not at all (PyTorch's int16 weights),
+/// as signed bytes with u8 x s8 multiply-adds summed in 16 bits (fixed_point_axis::hi_bytes), or
+/// as int16 with a second 16-bit multiply-add (hi_pairs).
+enum class fp_hi { none, bytes, words };
+
 /// The H (or D) pass over one output row: out[x] = finish(sum_j rows[j][x] * w_j), x < length.
-/// With `hi_bytes` (fixed_point_axis::hi_bytes, or null) the AVX2 loop weighs the hi halves
-/// with u8 x s8 multiply-adds summed in 16 bits.
-template <bool Fits16>
+/// `rows` holds count rounded up to even pointers (an odd count repeats its last row, whose
+/// weight in lo/hi pairs is 0). Hi == bytes reads `hi_bytes` on AVX2 and `hi_pairs` on SSE2,
+/// which has no u8 x s8 multiply-add.
+template <fp_hi Hi>
 void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const std::int32_t* w,
                       const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, const std::int32_t* hi_bytes,
                       int count, std::int64_t length, int precision) {
@@ -50,44 +63,51 @@ void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const 
     const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
     const __m128i shift = _mm_cvtsi32_si128(precision);
     for (; x + 32 <= length; x += 32) {
-      __m256i lo[4] = {bias, bias, bias, bias};
-      __m256i hi[4] = {zero, zero, zero, zero};
-      __m256i hb[2] = {zero, zero};
+      // a0..a3 hold bytes 0-3 | 16-19, 4-7 | 20-23, 8-11 | 24-27, 12-15 | 28-31; h0..h3 the hi
+      // sums in the same order (16-bit sums of bytes 0-7 | 16-23 and 8-15 | 24-31 in h0, h1 for
+      // Hi == bytes).
+      fp_v8si a0 = fp_v8si(bias), a1 = a0, a2 = a0, a3 = a0;
+      fp_v8si h0 = fp_v8si(zero), h1 = h0, h2 = h0, h3 = h0;
       for (int p = 0; p < pairs; ++p) {
-        const std::uint8_t* r0 = rows[2 * p];
-        const std::uint8_t* r1 = 2 * p + 1 < count ? rows[2 * p + 1] : r0;  // weight 0
-        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r0 + x));
-        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r1 + x));
+        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[2 * p] + x));
+        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[2 * p + 1] + x));
         const __m256i ab_lo = _mm256_unpacklo_epi8(a, b);
         const __m256i ab_hi = _mm256_unpackhi_epi8(a, b);
-        const __m256i v[4] = {_mm256_unpacklo_epi8(ab_lo, zero), _mm256_unpackhi_epi8(ab_lo, zero),
-                              _mm256_unpacklo_epi8(ab_hi, zero), _mm256_unpackhi_epi8(ab_hi, zero)};
+        const __m256i v0 = _mm256_unpacklo_epi8(ab_lo, zero), v1 = _mm256_unpackhi_epi8(ab_lo, zero);
+        const __m256i v2 = _mm256_unpacklo_epi8(ab_hi, zero), v3 = _mm256_unpackhi_epi8(ab_hi, zero);
         const __m256i wl = _mm256_set1_epi32(lo_pairs[p]);
-        for (int i = 0; i < 4; ++i) lo[i] = _mm256_add_epi32(lo[i], _mm256_madd_epi16(v[i], wl));
-        if (!Fits16 && hi_bytes) {
+        a0 += fp_v8si(_mm256_madd_epi16(v0, wl));
+        a1 += fp_v8si(_mm256_madd_epi16(v1, wl));
+        a2 += fp_v8si(_mm256_madd_epi16(v2, wl));
+        a3 += fp_v8si(_mm256_madd_epi16(v3, wl));
+        if constexpr (Hi == fp_hi::bytes) {
           const __m256i wh = _mm256_set1_epi32(hi_bytes[p]);
-          hb[0] = _mm256_add_epi16(hb[0], _mm256_maddubs_epi16(ab_lo, wh));
-          hb[1] = _mm256_add_epi16(hb[1], _mm256_maddubs_epi16(ab_hi, wh));
-        } else if (!Fits16) {
+          h0 = fp_v8si(fp_v16hi(h0) + fp_v16hi(_mm256_maddubs_epi16(ab_lo, wh)));
+          h1 = fp_v8si(fp_v16hi(h1) + fp_v16hi(_mm256_maddubs_epi16(ab_hi, wh)));
+        } else if constexpr (Hi == fp_hi::words) {
           const __m256i wh = _mm256_set1_epi32(hi_pairs[p]);
-          for (int i = 0; i < 4; ++i) hi[i] = _mm256_add_epi32(hi[i], _mm256_madd_epi16(v[i], wh));
+          h0 += fp_v8si(_mm256_madd_epi16(v0, wh));
+          h1 += fp_v8si(_mm256_madd_epi16(v1, wh));
+          h2 += fp_v8si(_mm256_madd_epi16(v2, wh));
+          h3 += fp_v8si(_mm256_madd_epi16(v3, wh));
         }
       }
-      if (!Fits16 && hi_bytes) {
-        // The 16-bit sums as high halves: hi * 2^16, in the order of v[0..3].
-        hi[0] = _mm256_unpacklo_epi16(zero, hb[0]);
-        hi[1] = _mm256_unpackhi_epi16(zero, hb[0]);
-        hi[2] = _mm256_unpacklo_epi16(zero, hb[1]);
-        hi[3] = _mm256_unpackhi_epi16(zero, hb[1]);
+      if constexpr (Hi == fp_hi::bytes) {
+        // The 16-bit sums as high halves: hi * 2^16.
+        a0 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h0)));
+        a1 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h0)));
+        a2 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h1)));
+        a3 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h1)));
+      } else if constexpr (Hi == fp_hi::words) {
+        a0 += h0 << 16;
+        a1 += h1 << 16;
+        a2 += h2 << 16;
+        a3 += h3 << 16;
       }
-      __m256i acc[4];
-      for (int i = 0; i < 4; ++i) {
-        acc[i] = Fits16 ? lo[i] : _mm256_add_epi32(lo[i], hi_bytes ? hi[i] : _mm256_slli_epi32(hi[i], 16));
-        acc[i] = _mm256_sra_epi32(acc[i], shift);
-      }
+      const __m256i r0 = _mm256_sra_epi32(__m256i(a0), shift), r1 = _mm256_sra_epi32(__m256i(a1), shift);
+      const __m256i r2 = _mm256_sra_epi32(__m256i(a2), shift), r3 = _mm256_sra_epi32(__m256i(a3), shift);
       // unpack and pack both work per 128-bit lane, so the bytes come back in order.
-      const __m256i packed =
-          _mm256_packus_epi16(_mm256_packs_epi32(acc[0], acc[1]), _mm256_packs_epi32(acc[2], acc[3]));
+      const __m256i packed = _mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3));
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), packed);
     }
   }
@@ -100,24 +120,22 @@ void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const 
       __m128i lo[4] = {bias, bias, bias, bias};
       __m128i hi[4] = {zero, zero, zero, zero};
       for (int p = 0; p < pairs; ++p) {
-        const std::uint8_t* r0 = rows[2 * p];
-        const std::uint8_t* r1 = 2 * p + 1 < count ? rows[2 * p + 1] : r0;
-        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + x));
-        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r1 + x));
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[2 * p] + x));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[2 * p + 1] + x));
         const __m128i ab_lo = _mm_unpacklo_epi8(a, b);
         const __m128i ab_hi = _mm_unpackhi_epi8(a, b);
         const __m128i v[4] = {_mm_unpacklo_epi8(ab_lo, zero), _mm_unpackhi_epi8(ab_lo, zero),
                               _mm_unpacklo_epi8(ab_hi, zero), _mm_unpackhi_epi8(ab_hi, zero)};
         const __m128i wl = _mm_set1_epi32(lo_pairs[p]);
         for (int i = 0; i < 4; ++i) lo[i] = _mm_add_epi32(lo[i], _mm_madd_epi16(v[i], wl));
-        if (!Fits16) {
+        if constexpr (Hi != fp_hi::none) {
           const __m128i wh = _mm_set1_epi32(hi_pairs[p]);
           for (int i = 0; i < 4; ++i) hi[i] = _mm_add_epi32(hi[i], _mm_madd_epi16(v[i], wh));
         }
       }
       __m128i acc[4];
       for (int i = 0; i < 4; ++i) {
-        acc[i] = Fits16 ? lo[i] : _mm_add_epi32(lo[i], _mm_slli_epi32(hi[i], 16));
+        acc[i] = Hi == fp_hi::none ? lo[i] : _mm_add_epi32(lo[i], _mm_slli_epi32(hi[i], 16));
         acc[i] = _mm_sra_epi32(acc[i], shift);
       }
       const __m128i packed = _mm_packus_epi16(_mm_packs_epi32(acc[0], acc[1]), _mm_packs_epi32(acc[2], acc[3]));
@@ -136,18 +154,22 @@ void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const 
   }
 }
 
+/// fp_vertical_impl for the weights of one output: `hi_bytes` is null unless the hi halves fit
+/// signed bytes.
 inline void fp_vertical(std::uint8_t* out, const std::uint8_t* const* rows, const std::int32_t* w,
                         const std::int32_t* lo_pairs, const std::int32_t* hi_pairs, const std::int32_t* hi_bytes,
                         bool fits_int16, int count, std::int64_t length, int precision) {
   if (fits_int16) {
-    fp_vertical_impl<true>(out, rows, w, lo_pairs, hi_pairs, hi_bytes, count, length, precision);
+    fp_vertical_impl<fp_hi::none>(out, rows, w, lo_pairs, hi_pairs, hi_bytes, count, length, precision);
+  } else if (hi_bytes) {
+    fp_vertical_impl<fp_hi::bytes>(out, rows, w, lo_pairs, hi_pairs, hi_bytes, count, length, precision);
   } else {
-    fp_vertical_impl<false>(out, rows, w, lo_pairs, hi_pairs, hi_bytes, count, length, precision);
+    fp_vertical_impl<fp_hi::words>(out, rows, w, lo_pairs, hi_pairs, hi_bytes, count, length, precision);
   }
 }
 
 /// Two H-pass output rows that read the same input rows with different weights (an upscale's
-/// neighbours): the rows are loaded and widened once for both.
+/// neighbours): the rows are loaded and widened once for both. `rows` as for fp_vertical_impl.
 inline void fp_vertical_two(std::uint8_t* out0, std::uint8_t* out1, const std::uint8_t* const* rows,
                             const std::int32_t* w0, const std::int32_t* w1, const std::int32_t* lo0,
                             const std::int32_t* hi0, const std::int32_t* lo1, const std::int32_t* hi1, bool fits_int16,
@@ -163,10 +185,8 @@ inline void fp_vertical_two(std::uint8_t* out0, std::uint8_t* out1, const std::u
       __m256i a0[4] = {bias, bias, bias, bias};
       __m256i a1[4] = {bias, bias, bias, bias};
       for (int p = 0; p < pairs; ++p) {
-        const std::uint8_t* r0 = rows[2 * p];
-        const std::uint8_t* r1 = 2 * p + 1 < count ? rows[2 * p + 1] : r0;  // weight 0
-        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r0 + x));
-        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r1 + x));
+        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[2 * p] + x));
+        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[2 * p + 1] + x));
         const __m256i ab_lo = _mm256_unpacklo_epi8(a, b);
         const __m256i ab_hi = _mm256_unpackhi_epi8(a, b);
         const __m256i v[4] = {_mm256_unpacklo_epi8(ab_lo, zero), _mm256_unpackhi_epi8(ab_lo, zero),
@@ -190,8 +210,8 @@ inline void fp_vertical_two(std::uint8_t* out0, std::uint8_t* out1, const std::u
   }
 #endif
   const std::uint8_t* shifted[64];
-  if (x < length && count <= 64) {
-    for (int j = 0; j < count; ++j) shifted[j] = rows[j] + x;
+  if (x < length && count < 64) {
+    for (int j = 0; j < (count + 1) / 2 * 2; ++j) shifted[j] = rows[j] + x;
     fp_vertical(out0 + x, shifted, w0, lo0, hi0, nullptr, fits_int16, count, length - x, precision);
     fp_vertical(out1 + x, shifted, w1, lo1, hi1, nullptr, fits_int16, count, length - x, precision);
   } else if (x < length) {
@@ -341,83 +361,186 @@ inline void fp_horizontal_16(const std::uint8_t* in, std::uint8_t* out, const st
   }
 }
 
-/// The same over pixels of 32 bytes (32 packed planar rows), for weights whose hi halves fit
-/// signed bytes (fixed_point_axis::hi_bytes): per pair of taps, the lo halves take four 16-bit
-/// multiply-adds and the hi halves two u8 x s8 multiply-adds on the interleaved bytes, summed in
-/// 16 bits and moved up by 16 bits at the end. AVX2; other sets run fp_horizontal_8 on each
-/// quarter.
-template <bool Fits16>
-void fp_horizontal_32_impl(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
-                           const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
-                           const std::int32_t* hi_pairs, const std::int32_t* hi_bytes, int pairs, int precision,
-                           std::int64_t begin, std::int64_t end, std::int64_t shift) {
 #if RESAMPLE_ISA_LEVEL == 2
-  (void)weight;
-  (void)width;
-  (void)hi_pairs;
-  const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
-  const __m256i zero = _mm256_setzero_si256();
-  const __m128i shift_bits = _mm_cvtsi32_si128(precision);
-  for (std::int64_t o = begin; o < end; ++o) {
-    const std::uint8_t* base = in + (first[o] - shift) * 32;
-    const int n = count[o];
-    const std::int32_t* wl = lo_pairs + o * pairs;
-    const std::int32_t* wh = hi_bytes + o * pairs;
-    // Lane 0 of lo[k] holds rows 4k .. 4k+3, lane 1 rows 16+4k .. 16+4k+3; hi[k] rows 8k ..
-    // 8k+7 | 16+8k .. 16+8k+7 in 16 bits.
-    __m256i lo0 = bias, lo1 = bias, lo2 = bias, lo3 = bias, hi0 = zero, hi1 = zero;
-    int p = 0;
-    const auto step = [&](const std::uint8_t* a, const std::uint8_t* b) {
-      const __m256i pa = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a));
-      const __m256i pb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
-      const __m256i i0 = _mm256_unpacklo_epi8(pa, pb);  // (tap, next tap) bytes: rows 0-7 | 16-23
-      const __m256i i1 = _mm256_unpackhi_epi8(pa, pb);  // rows 8-15 | 24-31
-      const __m256i l = _mm256_set1_epi32(wl[p]);
-      lo0 = _mm256_add_epi32(lo0, _mm256_madd_epi16(_mm256_unpacklo_epi8(i0, zero), l));
-      lo1 = _mm256_add_epi32(lo1, _mm256_madd_epi16(_mm256_unpackhi_epi8(i0, zero), l));
-      lo2 = _mm256_add_epi32(lo2, _mm256_madd_epi16(_mm256_unpacklo_epi8(i1, zero), l));
-      lo3 = _mm256_add_epi32(lo3, _mm256_madd_epi16(_mm256_unpackhi_epi8(i1, zero), l));
-      if (!Fits16) {
-        const __m256i h = _mm256_set1_epi32(wh[p]);
-        hi0 = _mm256_add_epi16(hi0, _mm256_maddubs_epi16(i0, h));
-        hi1 = _mm256_add_epi16(hi1, _mm256_maddubs_epi16(i1, h));
-      }
-    };
-    for (; 2 * p + 1 < n; ++p) step(base + 2 * p * 32, base + (2 * p + 1) * 32);
-    if (2 * p < n) step(base + 2 * p * 32, base + 2 * p * 32);  // odd count: the partner weighs 0
-    if (!Fits16) {
-      // hi * 2^16 as 32-bit values: each 16-bit sum as the high half of its int32.
-      lo0 = _mm256_add_epi32(lo0, _mm256_unpacklo_epi16(zero, hi0));
-      lo1 = _mm256_add_epi32(lo1, _mm256_unpackhi_epi16(zero, hi0));
-      lo2 = _mm256_add_epi32(lo2, _mm256_unpacklo_epi16(zero, hi1));
-      lo3 = _mm256_add_epi32(lo3, _mm256_unpackhi_epi16(zero, hi1));
+// The W pass of planar rows by column pairs (AVX2). 32 rows (or 16) are packed so that each
+// pair of adjacent columns (2k, 2k+1) is one or two registers of 16-bit units (byte of column
+// 2k, byte of column 2k+1), one unit per row: every output's taps are then read in pairs that
+// start at an even column (fixed_point_axis::even_first), and a column pair is packed once for
+// all the outputs that read it, ready for 16-bit and u8 x s8 multiply-adds without byte
+// interleaving. Registers hold rows 0-7 | 16-23 and 8-15 | 24-31 (32 rows) or 0-7 | 8-15 (16
+// rows), the order in which the lane-wise packs of the results come out as rows 0 .. lanes-1.
+
+/// Packs column pairs [0, pairs) of `lanes` (16 or 32) rows, column c of row r at rows[r][c],
+/// into 2 * lanes bytes per pair at `packed`; columns from `available` on are not read and pack
+/// as 0.
+inline void fp_pack_pairs(const std::uint8_t* const* rows, int lanes, std::int64_t available, std::int64_t pairs,
+                          std::uint8_t* packed) {
+  const std::int64_t pair_bytes = 2 * lanes;
+  // Pairs k .. k+7 of rows r0 .. r0+7 (low lanes) and r1 .. r1+7 (high lanes): an 8x8
+  // transpose of 16-bit units in each lane.
+  const auto block = [&](std::int64_t k, int r0, int r1, std::uint8_t* to) {
+    __m256i x[8], t[8];
+    for (int i = 0; i < 8; ++i) {
+      x[i] = _mm256_inserti128_si256(
+          _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[r0 + i] + 2 * k))),
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[r1 + i] + 2 * k)), 1);
     }
-    const __m256i r01 = _mm256_packs_epi32(_mm256_sra_epi32(lo0, shift_bits), _mm256_sra_epi32(lo1, shift_bits));
-    const __m256i r23 = _mm256_packs_epi32(_mm256_sra_epi32(lo2, shift_bits), _mm256_sra_epi32(lo3, shift_bits));
-    // rows 0-7 | 16-23 and 8-15 | 24-31: the byte pack puts them in order.
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + (o - begin) * 32), _mm256_packus_epi16(r01, r23));
+    for (int i = 0; i < 4; ++i) {  // rows 2i, 2i+1: units 0-3, 4-7
+      t[i] = _mm256_unpacklo_epi16(x[2 * i], x[2 * i + 1]);
+      t[i + 4] = _mm256_unpackhi_epi16(x[2 * i], x[2 * i + 1]);
+    }
+    for (int h = 0; h < 8; h += 4) {  // units h, h+1 and h+2, h+3 of rows 0-3, then of rows 4-7
+      x[h + 0] = _mm256_unpacklo_epi32(t[h + 0], t[h + 1]);
+      x[h + 1] = _mm256_unpackhi_epi32(t[h + 0], t[h + 1]);
+      x[h + 2] = _mm256_unpacklo_epi32(t[h + 2], t[h + 3]);
+      x[h + 3] = _mm256_unpackhi_epi32(t[h + 2], t[h + 3]);
+    }
+    for (int u = 0; u < 4; ++u) {  // rows 0-7 of units 2u, 2u+1
+      const int from = (u & 1) + (u & 2) * 2;
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to + 2 * u * pair_bytes), _mm256_unpacklo_epi64(x[from], x[from + 2]));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to + (2 * u + 1) * pair_bytes),
+                          _mm256_unpackhi_epi64(x[from], x[from + 2]));
+    }
+  };
+  const auto blocks = [&](std::int64_t k) {
+    std::uint8_t* to = packed + k * pair_bytes;
+    if (lanes == 32) {
+      block(k, 0, 16, to);
+      block(k, 8, 24, to + 32);
+    } else {
+      block(k, 0, 8, to);
+    }
+  };
+  const std::int64_t whole = std::min(pairs, available / 2);  // pairs inside every row
+  std::int64_t k = 0;
+  for (; k + 8 <= whole; k += 8) blocks(k);
+  if (k < whole && whole >= 8) {  // the last whole pairs, as a block that ends with them
+    blocks(whole - 8);
+    k = whole;
   }
-#else
-  (void)hi_bytes;
-  for (int quarter = 0; quarter < 4; ++quarter) {
-    fp_horizontal_8_impl<Fits16>(in + 8 * quarter, 32, out + 8 * quarter, 32, first, count, weight, width, lo_pairs,
-                                 hi_pairs, pairs, precision, begin, end, shift);
+  for (; k < pairs; ++k) {
+    std::uint8_t* to = packed + k * pair_bytes;
+    for (int r = 0; r < lanes; ++r) {
+      // Row r's unit: register (r / 8) % 2 (32 rows), lane r / 16, or lane r / 8 (16 rows).
+      std::uint8_t* unit = to + (lanes == 32 ? ((r >> 3) & 1) * 32 + (r >> 4) * 16 + (r & 7) * 2 : r * 2);
+      unit[0] = 2 * k < available ? rows[r][2 * k] : 0;
+      unit[1] = 2 * k + 1 < available ? rows[r][2 * k + 1] : 0;
+    }
   }
-#endif
 }
 
-inline void fp_horizontal_32(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
-                             const std::int32_t* weight, int width, const std::int32_t* lo_pairs,
-                             const std::int32_t* hi_pairs, const std::int32_t* hi_bytes, int pairs, bool fits_int16,
-                             int precision, std::int64_t begin, std::int64_t end, std::int64_t shift) {
-  if (fits_int16) {
-    fp_horizontal_32_impl<true>(in, out, first, count, weight, width, lo_pairs, hi_pairs, hi_bytes, pairs, precision,
-                                begin, end, shift);
+/// Regroups a row of interleaved pixels of `channels` (2 to 4) bytes for fp_pack_pairs: pixel pair
+/// k becomes the units (channel c of pixel 2k, channel c of pixel 2k+1), c < channels, so that
+/// each channel of each pixel pair is a column pair. `pairs` pixel pairs into out[0 .. 2 *
+/// channels * pairs + 16) (the last 16 bytes are scratch); bytes of `in` from `available` on
+/// are not read and count as 0.
+inline void fp_interleave_pairs(const std::uint8_t* in, int channels, std::int64_t available, std::int64_t pairs,
+                                std::uint8_t* out) {
+  const std::int64_t group = 2 * channels;  // bytes per pixel pair
+  std::int64_t k = 0;
+  if (channels == 3) {
+    // Two pixel pairs per 16-byte shuffle; each store's last 4 bytes are overwritten next.
+    const __m128i order = _mm_setr_epi8(0, 3, 1, 4, 2, 5, 6, 9, 7, 10, 8, 11, 12, 13, 14, 15);
+    for (; k * group + 16 <= available && k + 2 <= pairs; k += 2) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + k * group));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k * group), _mm_shuffle_epi8(x, order));
+    }
   } else {
-    fp_horizontal_32_impl<false>(in, out, first, count, weight, width, lo_pairs, hi_pairs, hi_bytes, pairs, precision,
-                                 begin, end, shift);
+    // Whole pixel pairs in each 16-byte lane: 32 bytes per shuffle.
+    const __m256i order = channels == 2 ? _mm256_setr_epi8(0, 2, 1, 3, 4, 6, 5, 7, 8, 10, 9, 11, 12, 14, 13, 15, 0, 2,
+                                                           1, 3, 4, 6, 5, 7, 8, 10, 9, 11, 12, 14, 13, 15)
+                                        : _mm256_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15, 0, 4,
+                                                           1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15);
+    const std::int64_t step = 32 / group;  // pixel pairs per shuffle
+    for (; (k + step) * group <= available && k + step <= pairs; k += step) {
+      const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + k * group));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + k * group), _mm256_shuffle_epi8(x, order));
+    }
+  }
+  for (; k < pairs; ++k) {
+    for (int c = 0; c < channels; ++c) {
+      const std::int64_t a = k * group + c, b = a + channels;
+      out[k * group + 2 * c] = a < available ? in[a] : 0;
+      out[k * group + 2 * c + 1] = b < available ? in[b] : 0;
+    }
   }
 }
+
+/// The W pass over column pairs packed by fp_pack_pairs (Lanes rows) of pixels of `channels`
+/// bytes (1 for planar rows; fp_interleave_pairs regroups the others): for o in [begin, end) and
+/// c < channels, the Lanes bytes at out + ((o - begin) * channels + c) * Lanes are rows 0 ..
+/// Lanes-1 of channel c of output o, the sums over count[o] pixel pairs from pixel first[o]
+/// (even; the packing starts at pixel `shift`, even) with lo halves lo[o * width + p] and hi
+/// halves as signed bytes hi[o * width + p].
+template <bool Fits16, int Lanes>
+void fp_horizontal_pairs_impl(const std::uint8_t* packed, int channels, std::uint8_t* out, const std::int64_t* first,
+                              const int* count, const std::int32_t* lo, const std::int32_t* hi, int width,
+                              int precision, std::int64_t begin, std::int64_t end, std::int64_t shift) {
+  const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
+  const __m256i zero = _mm256_setzero_si256();
+  const __m128i bits = _mm_cvtsi32_si128(precision);
+  const std::int64_t step = channels * 2 * Lanes;  // bytes from a pixel pair to the next
+  for (std::int64_t q = begin * channels; q < end * channels; ++q) {
+    const std::int64_t o = q / channels;
+    // Column pair (first - shift) / 2 * channels + c, of 2 * Lanes bytes.
+    const std::uint8_t* pair = packed + ((first[o] - shift) / 2 * channels + q % channels) * 2 * Lanes;
+    const std::int32_t* wl = lo + o * width;
+    const std::int32_t* wh = hi + o * width;
+    const int n = count[o];
+    // a0, a1: rows 0-3 | 16-19 and 4-7 | 20-23 (32 lanes) or 0-3 | 8-11 and 4-7 | 12-15 (16);
+    // a2, a3: rows 8-11 | 24-27 and 12-15 | 28-31. h0, h1: the hi sums of the two registers.
+    fp_v8si a0 = fp_v8si(bias), a1 = a0, a2 = a0, a3 = a0;
+    fp_v16hi h0 = fp_v16hi(zero), h1 = h0;
+    for (int p = 0; p < n; ++p, pair += step) {
+      const __m256i l = _mm256_set1_epi32(wl[p]);
+      const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair));
+      a0 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x0, zero), l));
+      a1 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x0, zero), l));
+      if (!Fits16) h0 += fp_v16hi(_mm256_maddubs_epi16(x0, _mm256_set1_epi32(wh[p])));
+      if (Lanes == 32) {
+        const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair + 32));
+        a2 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x1, zero), l));
+        a3 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x1, zero), l));
+        if (!Fits16) h1 += fp_v16hi(_mm256_maddubs_epi16(x1, _mm256_set1_epi32(wh[p])));
+      }
+    }
+    if (!Fits16) {  // the 16-bit hi sums as high halves: hi * 2^16
+      a0 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h0)));
+      a1 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h0)));
+    }
+    const __m256i r01 = _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a0), bits), _mm256_sra_epi32(__m256i(a1), bits));
+    if (Lanes == 32) {
+      if (!Fits16) {
+        a2 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h1)));
+        a3 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h1)));
+      }
+      const __m256i r23 = _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a2), bits), _mm256_sra_epi32(__m256i(a3), bits));
+      // rows 0-7 | 16-23 and 8-15 | 24-31: the byte pack puts them in order.
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + (q - begin * channels) * 32), _mm256_packus_epi16(r01, r23));
+    } else {
+      const __m128i rows = _mm_packus_epi16(_mm256_castsi256_si128(r01), _mm256_extracti128_si256(r01, 1));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + (q - begin * channels) * 16), rows);
+    }
+  }
+}
+
+inline void fp_horizontal_pairs(const std::uint8_t* packed, int lanes, int channels, std::uint8_t* out,
+                                const std::int64_t* first, const int* count, const std::int32_t* lo,
+                                const std::int32_t* hi, int width, bool fits_int16, int precision, std::int64_t begin,
+                                std::int64_t end, std::int64_t shift) {
+  const auto run = [&](auto fits, auto lanes_constant) {
+    fp_horizontal_pairs_impl<decltype(fits)::value, decltype(lanes_constant)::value>(
+        packed, channels, out, first, count, lo, hi, width, precision, begin, end, shift);
+  };
+  if (lanes == 32) {
+    fits_int16 ? run(std::true_type{}, std::integral_constant<int, 32>{})
+               : run(std::false_type{}, std::integral_constant<int, 32>{});
+  } else {
+    fits_int16 ? run(std::true_type{}, std::integral_constant<int, 16>{})
+               : run(std::false_type{}, std::integral_constant<int, 16>{});
+  }
+}
+#endif
 
 /// The W pass over interleaved pixels of K <= 4 bytes (RGB, RGBA...), from a row padded with at
 /// least 16 readable bytes past its last pixel, whose pixel 0 is source index `shift`; writes K

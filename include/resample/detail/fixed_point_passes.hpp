@@ -32,6 +32,7 @@ struct fixed_point_scratch {
   std::vector<std::uint8_t> packed_in;
   std::vector<std::uint8_t> packed_out;
   std::vector<std::uint8_t> row;
+  std::vector<std::uint8_t> regrouped;  ///< rows of pixels regrouped by fp_interleave_pairs
   std::vector<const std::uint8_t*> rows;
   std::vector<std::uint16_t> wide_a;
   std::vector<std::uint16_t> wide_b;
@@ -40,6 +41,88 @@ struct fixed_point_scratch {
   std::vector<std::int64_t> offsets;
   std::vector<std::int32_t> first32;
 };
+
+/// At least n elements of a scratch vector, which never shrinks: a small chunk between two
+/// large ones then costs the next large one no fill of the regrown part.
+template <class T>
+T* grown(std::vector<T>& v, std::int64_t n) {
+  if (v.size() < static_cast<std::size_t>(n)) v.resize(static_cast<std::size_t>(n));
+  return v.data();
+}
+
+/// Transposes `n` pixels of `lanes` bytes (8, 16 or 32 rows, at `packed`) back into rows
+/// out + k * out_step, k < lanes.
+inline void fixed_point_unpack(const fixed_point_kernels& kernels, const std::uint8_t* packed, std::int64_t lanes,
+                               std::int64_t n, std::uint8_t* out, std::int64_t out_step) {
+  std::int64_t o = 0;
+  if (lanes == 32) {
+    for (; o + 16 <= n; o += 16) {
+      const std::uint8_t* from = packed + o * 32;
+      kernels.transpose_16x16x2(from, from + 16, 32, out + o, out + 16 * out_step + o, out_step);
+    }
+  }
+  for (; o + 8 <= n; o += 8) {
+    for (std::int64_t half = 0; half < lanes; half += 8) {
+      kernels.transpose_8x8(packed + o * lanes + half, lanes, out + half * out_step + o, out_step);
+    }
+  }
+  for (; o < n; ++o)
+    for (std::int64_t k = 0; k < lanes; ++k) out[k * out_step + o] = packed[o * lanes + k];
+}
+
+/// Stores the first `group` of `lanes` rows of n packed outputs into rows r .. r + group - 1 of
+/// `dst` (a short group through a scratch copy).
+inline void fixed_point_store_rows(const fixed_point_kernels& kernels, const std::uint8_t* packed,
+                                   std::int64_t lanes, std::int64_t group, std::int64_t n,
+                                   const box<std::uint8_t>& dst, std::int64_t r, fixed_point_scratch& s) {
+  if (group == lanes) {
+    fixed_point_unpack(kernels, packed, lanes, n, dst.at(0, r, 0), dst.stride[1]);
+    return;
+  }
+  std::uint8_t* rows = grown(s.row, n * lanes);
+  fixed_point_unpack(kernels, packed, lanes, n, rows, n);
+  for (std::int64_t k = 0; k < group; ++k) std::memcpy(dst.at(0, r + k, 0), rows + k * n, static_cast<std::size_t>(n));
+}
+
+/// W pass by column pairs (fp_pack_pairs, fp_horizontal_pairs) of rows of planar bytes or of
+/// dense interleaved pixels of up to 4 channels (regrouped by fp_interleave_pairs first): 32
+/// rows at a time, 16 for a last group of at most 16, a short group padded with its last row.
+/// The outputs come back as rows of interleaved pixels.
+inline void fixed_point_horizontal_pairs(const fixed_point_kernels& kernels, const box<const std::uint8_t>& src,
+                                         const box<std::uint8_t>& dst, const fixed_point_axis& t,
+                                         fixed_point_scratch& s) {
+  const std::int64_t rows = src.extent[1];
+  const int channels = static_cast<int>(src.extent[3]);
+  const std::int64_t pixel_pairs = (t.even_end - t.even_begin) / 2;
+  const std::int64_t pairs = pixel_pairs * channels;  // one column pair per channel of a pixel pair
+  const std::int64_t available = (t.in - t.even_begin) * channels;  // bytes of a row from pixel even_begin
+  const std::int64_t regrouped = 2 * pairs + 16;                    // bytes of a regrouped row
+  std::uint8_t* const packed_in = grown(s.packed_in, pairs * 64);
+  std::uint8_t* const packed_out = grown(s.packed_out, t.out * channels * 32);
+  std::uint8_t* const regrouped_rows = channels > 1 ? grown(s.regrouped, 32 * regrouped) : nullptr;
+  const std::uint8_t* in_rows[32];
+  for (std::int64_t r = 0; r < rows;) {
+    const int lanes = rows - r > 16 ? 32 : 16;
+    const std::int64_t group = std::min<std::int64_t>(lanes, rows - r);
+    for (int k = 0; k < lanes; ++k) {
+      if (k >= group) {
+        in_rows[k] = in_rows[group - 1];
+      } else if (channels == 1) {
+        in_rows[k] = src.at(0, r + k, t.even_begin);
+      } else {
+        std::uint8_t* row = regrouped_rows + k * regrouped;
+        kernels.interleave_pairs(src.at(0, r + k, t.even_begin), channels, available, pixel_pairs, row);
+        in_rows[k] = row;
+      }
+    }
+    kernels.pack_pairs(in_rows, lanes, channels == 1 ? available : 2 * pairs, pairs, packed_in);
+    kernels.horizontal_pairs(packed_in, lanes, channels, packed_out, t.even_first.data(),
+                             t.even_count.data(), t.even_lo.data(), t.even_hi.data(), t.even_width, t.fits_int16,
+                             t.precision, 0, t.out, t.even_begin);
+    fixed_point_store_rows(kernels, packed_out, lanes, group, t.out * channels, dst, r, s);
+    r += group;
+  }
+}
 
 /// W pass of every row of `src` (D = 1; H rows, W, K) into the same rows of `dst`.
 inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box<const std::uint8_t>& src,
@@ -61,17 +144,20 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
     }
     return;
   }
+  if (kernels.horizontal_pairs && t.even_width > 0 &&
+      ((channels == 1 && sw == 1 && dw == 1) ||
+       (channels <= 4 && sk == 1 && sw == channels && dk == 1 && dw == channels))) {
+    fixed_point_horizontal_pairs(kernels, src, dst, t, s);
+    return;
+  }
   if (channels == 1 && sw == 1 && dw == 1) {
-    // Planar rows: transpose 32, 16 or 8 rows into pixels of as many bytes, resample, transpose
+    // Planar rows: transpose 16 or 8 rows into pixels of as many bytes, resample, transpose
     // back. A last group of fewer rows is padded with copies of its last row; the last 1 to 3
-    // rows go one at a time below. 32 rows (AVX2) when the hi halves of the weights fit bytes:
-    // fewer multiply-adds per tap.
-    const bool wide = kernels.has_row_loop && (t.fits_int16 || t.hi_bytes_fit);
-    const std::int64_t most = wide ? 32 : kernels.has_row_loop ? 16 : 8;
-    s.packed_in.resize(static_cast<std::size_t>(columns * most));
-    s.packed_out.resize(static_cast<std::size_t>(t.out * most));
-    for (std::int64_t lanes = most; rows - r >= 4; r += lanes) {
-      if (lanes == 32 && rows - r < 24) lanes = 16;
+    // rows go one at a time below.
+    const std::int64_t lanes = kernels.has_row_loop ? 16 : 8;
+    s.packed_in.resize(static_cast<std::size_t>(columns * lanes));
+    s.packed_out.resize(static_cast<std::size_t>(t.out * lanes));
+    for (; rows - r >= 4; r += lanes) {
       const std::int64_t group = std::min<std::int64_t>(lanes, rows - r);
       const std::uint8_t* in = src.at(0, r, first_column);
       std::int64_t in_step = src.stride[1];
@@ -85,12 +171,6 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
         in_step = columns;
       }
       std::int64_t x = 0;
-      if (lanes == 32) {
-        for (; x + 16 <= columns; x += 16) {
-          std::uint8_t* to = s.packed_in.data() + x * 32;
-          kernels.transpose_16x16x2(in + x, in + 16 * in_step + x, in_step, to, to + 16, 32);
-        }
-      }
       for (; x + 8 <= columns; x += 8) {
         for (std::int64_t half = 0; half < lanes; half += 8) {
           kernels.transpose_8x8(in + half * in_step + x, in_step, s.packed_in.data() + x * lanes + half, lanes);
@@ -98,11 +178,7 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
       }
       for (; x < columns; ++x)
         for (std::int64_t k = 0; k < lanes; ++k) s.packed_in[static_cast<std::size_t>(x * lanes + k)] = in[k * in_step + x];
-      if (lanes == 32) {
-        kernels.horizontal_32(s.packed_in.data(), s.packed_out.data(), t.first.data(), t.count.data(), t.weight.data(),
-                              t.width, t.lo_pairs.data(), t.hi_pairs.data(), t.hi_bytes.data(), t.pairs, t.fits_int16,
-                              t.precision, 0, t.out, first_column);
-      } else if (lanes == 16) {
+      if (lanes == 16) {
         kernels.horizontal_16(s.packed_in.data(), s.packed_out.data(), t.first.data(), t.count.data(), t.weight.data(),
                               t.width, t.lo_pairs.data(), t.hi_pairs.data(), t.pairs, t.fits_int16, t.precision, 0, t.out,
                               first_column);
@@ -111,32 +187,7 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
                              t.weight.data(), t.width, t.lo_pairs.data(), t.hi_pairs.data(), t.pairs, t.fits_int16,
                              t.precision, 0, t.out, first_column);
       }
-      std::uint8_t* out = dst.at(0, r, 0);
-      std::int64_t out_step = dst.stride[1];
-      if (group < lanes) {
-        s.row.resize(static_cast<std::size_t>(t.out * lanes));
-        out = s.row.data();
-        out_step = t.out;
-      }
-      std::int64_t o = 0;
-      if (lanes == 32) {
-        for (; o + 16 <= t.out; o += 16) {
-          const std::uint8_t* from = s.packed_out.data() + o * 32;
-          kernels.transpose_16x16x2(from, from + 16, 32, out + o, out + 16 * out_step + o, out_step);
-        }
-      }
-      for (; o + 8 <= t.out; o += 8) {
-        for (std::int64_t half = 0; half < lanes; half += 8) {
-          kernels.transpose_8x8(s.packed_out.data() + o * lanes + half, lanes, out + half * out_step + o, out_step);
-        }
-      }
-      for (; o < t.out; ++o)
-        for (std::int64_t k = 0; k < lanes; ++k) out[k * out_step + o] = s.packed_out[static_cast<std::size_t>(o * lanes + k)];
-      if (group < lanes) {
-        for (std::int64_t k = 0; k < group; ++k) {
-          std::memcpy(dst.at(0, r + k, 0), s.row.data() + k * t.out, static_cast<std::size_t>(t.out));
-        }
-      }
+      fixed_point_store_rows(kernels, s.packed_out.data(), lanes, group, t.out, dst, r, s);
     }
   }
   if (r >= rows) return;
@@ -184,10 +235,11 @@ inline void fixed_point_vertical(const fixed_point_kernels& kernels, const box<c
                                  std::int64_t end, std::int64_t shift, fixed_point_scratch& s) {
   const bool dense = src.dense_rows() && dst.dense_rows();
   const std::int64_t length = src.extent[2] * src.extent[3];
-  s.rows.resize(static_cast<std::size_t>(t.width));
+  s.rows.resize(static_cast<std::size_t>(t.width + 1));
   for (std::int64_t o = begin; o < end; ++o) {
     const int n = t.count[o];
     for (int j = 0; j < n; ++j) s.rows[static_cast<std::size_t>(j)] = src.at(0, t.first[o] - shift + j, 0);
+    if (n % 2 == 1) s.rows[static_cast<std::size_t>(n)] = s.rows[static_cast<std::size_t>(n - 1)];  // weighs 0
     std::uint8_t* out = dst.at(0, o - begin, 0);
     if (dense && o + 1 < end && t.first[o + 1] == t.first[o] && t.count[o + 1] == n) {
       kernels.vertical_two(out, dst.at(0, o + 1 - begin, 0), s.rows.data(), t.weights(o), t.weights(o + 1),

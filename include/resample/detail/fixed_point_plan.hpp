@@ -56,6 +56,7 @@ class fixed_point_plan {
       split_fixed_point_weights(t);
       prepare_hi_bytes(t);
       prepare_row_blocks(t);
+      prepare_even_pairs(t);
       axes_.push_back(std::move(t));
     }
   }
@@ -149,8 +150,8 @@ class fixed_point_plan {
     }
     const std::int64_t lo = th.span_begin(begin, end), hi = std::max(th.span_end(begin, end), lo);
     const std::int64_t channels = src.extent[3];
-    scratch.middle.resize(static_cast<std::size_t>(std::max<std::int64_t>(hi - lo, 1) * tw.out * channels));
-    const box<std::uint8_t> middle = contiguous_box(scratch.middle.data(), {1, hi - lo, tw.out, channels});
+    std::uint8_t* const resampled = grown(scratch.middle, std::max<std::int64_t>(hi - lo, 1) * tw.out * channels);
+    const box<std::uint8_t> middle = contiguous_box(resampled, {1, hi - lo, tw.out, channels});
     fixed_point_horizontal(kernels, slab(src, 1, lo, hi), middle, tw, scratch);
     const box<const std::uint8_t> rows{middle.data, middle.extent, middle.stride};
     fixed_point_vertical(kernels, rows, target, th, begin, end, lo, scratch);
@@ -167,10 +168,10 @@ class fixed_point_plan {
     const std::int64_t channels = src.extent[3];
     const std::array<std::int64_t, 4> a_extent{hi - lo, th.in, tw.out, channels};
     const std::array<std::int64_t, 4> b_extent{hi - lo, th.out, tw.out, channels};
-    scratch.wide_a.resize(static_cast<std::size_t>(a_extent[0] * a_extent[1] * a_extent[2] * a_extent[3]));
-    scratch.wide_b.resize(static_cast<std::size_t>(b_extent[0] * b_extent[1] * b_extent[2] * b_extent[3]));
-    const box<std::uint16_t> a = contiguous_box(scratch.wide_a.data(), a_extent);
-    const box<std::uint16_t> b = contiguous_box(scratch.wide_b.data(), b_extent);
+    const box<std::uint16_t> a =
+        contiguous_box(grown(scratch.wide_a, a_extent[0] * a_extent[1] * a_extent[2] * a_extent[3]), a_extent);
+    const box<std::uint16_t> b =
+        contiguous_box(grown(scratch.wide_b, b_extent[0] * b_extent[1] * b_extent[2] * b_extent[3]), b_extent);
     constexpr int p = linear_precision;
     fixed_point_wide_horizontal(kernels, slab(src, 0, lo, hi), a, tw, p - 8, scratch);
     fixed_point_wide_vertical<std::uint16_t>(kernels, {a.data, a.extent, a.stride}, b, th, 1, 0, 0, p, scratch);

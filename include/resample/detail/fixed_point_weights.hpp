@@ -63,6 +63,19 @@ struct fixed_point_axis {
   std::vector<std::int32_t> row_lo;
   std::vector<std::int32_t> row_hi;
   bool row_kernel = false;  ///< nearly every block fits: use the in-row pass for planar rows
+  /// The taps regrouped in pairs that start at even source indices (a leading tap of weight 0
+  /// when first[o] is odd), for the W pass of planar rows by column pairs: output o reads
+  /// even_count[o] pairs from index even_first[o], with per pair the lo halves (even_lo) and the
+  /// hi halves as signed bytes (even_hi, in hi_bytes' format), `even_width` slots per output.
+  /// Filled (even_width > 0) when the regrouped hi halves fit bytes as hi_bytes requires. Pairs
+  /// read indices [even_begin, even_end), both even; even_end may be in + 1 (it weighs 0).
+  int even_width = 0;
+  std::vector<std::int64_t> even_first;
+  std::vector<int> even_count;
+  std::vector<std::int32_t> even_lo;
+  std::vector<std::int32_t> even_hi;
+  std::int64_t even_begin = 0;
+  std::int64_t even_end = 0;
 
   std::int64_t read_begin = 0;  ///< span_begin(0, out), set by split_fixed_point_weights
   std::int64_t read_end = 0;    ///< span_end(0, out)
@@ -196,6 +209,57 @@ inline void prepare_row_blocks(fixed_point_axis& t) {
     }
   }
   t.row_kernel = blocks > 0 && fitting * 10 >= blocks * 9;
+}
+
+/// Fills the even pairs (see fixed_point_axis::even_width); needs the split weights and
+/// hi_bytes.
+inline void prepare_even_pairs(fixed_point_axis& t) {
+  if (!t.fits_int16 && !t.hi_bytes_fit) return;
+  t.even_width = (t.width + 2) / 2;
+  t.even_begin = t.read_begin / 2 * 2;
+  t.even_end = t.even_begin;
+  t.even_first.assign(static_cast<std::size_t>(t.out), t.even_begin);
+  t.even_count.assign(static_cast<std::size_t>(t.out), 0);
+  t.even_lo.assign(static_cast<std::size_t>(t.out) * static_cast<std::size_t>(t.even_width), 0);
+  t.even_hi.assign(t.even_lo.size(), 0);
+  const auto u16 = [](std::int32_t v) { return static_cast<std::uint32_t>(v) & 0xFFFFu; };
+  bool fits = true;  // the regrouped hi halves still fit (see hi_bytes)
+  for (std::int64_t o = 0; o < t.out && fits; ++o) {
+    const int n = t.count[o];
+    if (n == 0) continue;  // no taps: no pairs
+    const int lead = static_cast<int>(t.first[o] % 2);
+    const std::int32_t* w = t.weights(o);
+    const std::size_t slot = static_cast<std::size_t>(o * t.even_width);
+    t.even_first[static_cast<std::size_t>(o)] = t.first[o] - lead;
+    t.even_count[static_cast<std::size_t>(o)] = (n + lead + 1) / 2;
+    t.even_end = std::max(t.even_end, t.first[o] - lead + 2 * ((n + lead + 1) / 2));
+    for (int j = 0; j < n; ++j) {
+      // Tap j's weight split as in split_fixed_point_weights: lo in int16, hi the rest.
+      const std::int32_t lo = static_cast<std::int16_t>(u16(w[j]));
+      const std::int32_t hi = (w[j] - lo) / 65536;
+      fits = fits && hi >= -127 && hi <= 127;
+      const int at = j + lead;
+      const int shift = (at % 2) * 16;
+      std::int32_t& lo_pair = t.even_lo[slot + static_cast<std::size_t>(at / 2)];
+      std::int32_t& hi_pair = t.even_hi[slot + static_cast<std::size_t>(at / 2)];
+      lo_pair = static_cast<std::int32_t>(static_cast<std::uint32_t>(lo_pair) | (u16(lo) << shift));
+      // hi as a byte in byte (at % 2) of both halves (hi_bytes' format).
+      const std::uint32_t byte = (static_cast<std::uint32_t>(hi) & 0xFFu) << (8 * (at % 2));
+      hi_pair = static_cast<std::int32_t>(static_cast<std::uint32_t>(hi_pair) | byte | (byte << 16));
+    }
+  }
+  for (std::size_t i = 0; i < t.even_hi.size() && fits; ++i) {
+    const int h0 = static_cast<std::int8_t>(static_cast<std::uint32_t>(t.even_hi[i]) & 0xFFu);
+    const int h1 = static_cast<std::int8_t>((static_cast<std::uint32_t>(t.even_hi[i]) >> 8) & 0xFFu);
+    fits = 255 * ((h0 < 0 ? -h0 : h0) + (h1 < 0 ? -h1 : h1)) <= 32767;
+  }
+  if (!fits) {
+    t.even_width = 0;
+    t.even_first.clear();
+    t.even_count.clear();
+    t.even_lo.clear();
+    t.even_hi.clear();
+  }
 }
 
 /// Rounds half away from zero into an int, as Pillow's normalize_coeffs_8bpc and PyTorch's

@@ -12,12 +12,24 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
+#include "../instruction_set.hpp"
 #include "../parallel.hpp"
 #include "../view.hpp"
 #include "config.hpp"
-#include "pyramid_kernels.hpp"
+#include "pyramid_driver.hpp"
+
+#if defined(RESAMPLE_X86_DISPATCH)
+#include <immintrin.h>
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define RESAMPLE_FUSION_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define RESAMPLE_FUSION_ALWAYS_INLINE inline
+#endif
 
 namespace resample::detail {
 
@@ -38,11 +50,6 @@ void for_each_row(const execution& exec, index_t n_count, index_t c_count, index
       body(n, c, y);
     }
   });
-}
-
-template <class T>
-const T* row_of(const tensor_view<const T>& v, index_t n, index_t c, index_t y) {
-  return v.data_handle() + n * v.stride(0) + c * v.stride(1) + y * v.stride(2);
 }
 
 RESAMPLE_BEGIN_EXACT_MATH
@@ -75,6 +82,61 @@ void accumulate_scaled_row(T* __restrict acc, const T* __restrict detail, T weig
 template <class T>
 void max_abs_row(T* __restrict acc, const T* __restrict detail, index_t count) {
   for (index_t x = 0; x < count; ++x) acc[x] = std::abs(detail[x]) > std::abs(acc[x]) ? detail[x] : acc[x];
+}
+
+/// |Laplacian| of the gray image at the inner columns 1 .. width - 2 of a row (the 4-neighbour
+/// taps of cv::Laplacian(ksize 1), summed in its row-major order).
+template <class T>
+void contrast_row(const T* __restrict above, const T* __restrict gray, const T* __restrict below, index_t width,
+                  T* __restrict out) {
+  for (index_t x = 1; x < width - 1; ++x) {
+    out[x] = std::abs((((above[x] + gray[x - 1]) + gray[x] * T(-4)) + gray[x + 1]) + below[x]);
+  }
+}
+
+/// Sum of the squared deviations of three channels from their mean (OpenCV divides by 3 as a
+/// multiplication by the reciprocal); the saturation is its square root.
+template <class T>
+void channel_deviation_row(const T* __restrict c0, const T* __restrict c1, const T* __restrict c2, index_t width,
+                           T* __restrict out) {
+  for (index_t x = 0; x < width; ++x) {
+    const T mean = ((c0[x] + c1[x]) + c2[x]) * T(1.0 / 3);
+    const T d0 = c0[x] - mean, d1 = c1[x] - mean, d2 = c2[x] - mean;
+    out[x] = ((d0 * d0) + (d1 * d1)) + (d2 * d2);
+  }
+}
+
+/// v *= factor over a row.
+template <class T>
+void multiply_row(T* __restrict v, const T* __restrict factor, index_t count) {
+  for (index_t x = 0; x < count; ++x) v[x] *= factor[x];
+}
+
+/// acc = acc + v over a row.
+template <class T>
+void add_row(T* __restrict acc, const T* __restrict v, index_t count) {
+  for (index_t x = 0; x < count; ++x) acc[x] = acc[x] + v[x];
+}
+
+/// v /= divisor over a row.
+template <class T>
+void divide_row(T* __restrict v, const T* __restrict divisor, index_t count) {
+  for (index_t x = 0; x < count; ++x) v[x] /= divisor[x];
+}
+
+/// v = sqrt(v) over a row. std::sqrt may set errno, which keeps compilers from vectorising it;
+/// the SSE2 instructions (x86-64's baseline) round square roots as IEEE does, so the bits are the same.
+template <class T>
+void sqrt_row(T* v, index_t count) {
+  index_t x = 0;
+#if defined(RESAMPLE_X86_DISPATCH)
+  if constexpr (std::is_same_v<T, float>) {
+    for (; x + 4 <= count; x += 4) _mm_storeu_ps(v + x, _mm_sqrt_ps(_mm_loadu_ps(v + x)));
+  } else {
+    for (; x + 2 <= count; x += 2) _mm_storeu_pd(v + x, _mm_sqrt_pd(_mm_loadu_pd(v + x)));
+  }
+#endif
+  for (; x < count; ++x) v[x] = std::sqrt(v[x]);
 }
 
 /// x^p over a row the way cv::pow computes it: p = 0 gives 1, p = 1 the value, p = 0.5 a
@@ -110,7 +172,7 @@ struct row_power {
       case kind::one:
         break;
       case kind::half:
-        for (index_t x = 0; x < count; ++x) v[x] = std::sqrt(v[x]);
+        sqrt_row(v, count);
         break;
       case kind::integer:
         for (index_t x = 0; x < count; ++x) {
@@ -133,31 +195,28 @@ struct row_power {
 /// Mertens weight of one row of an image with 1 or 3 channels (`channel[c]` are its rows),
 /// `gray_above`, `gray`, `gray_below` the rows of its gray image around it; `scratch` holds
 /// 2 * width values. Each measure is a pass over the row, multiplied in OpenCV's order.
+/// Always inlined, so that its AVX2 copy (avx2_copy) vectorises the passes with AVX2 too.
 template <class T>
-void mertens_weight_row(const T* const* channel, int channels, const T* gray_above, const T* gray, const T* gray_below,
-                        index_t width, const row_power<T>& contrast_power, const row_power<T>& saturation_power,
-                        const row_power<T>& exposure_power, T* __restrict weight, T* __restrict scratch) {
+RESAMPLE_FUSION_ALWAYS_INLINE void mertens_weight_row(const T* const* channel, int channels, const T* gray_above,
+                                                      const T* gray, const T* gray_below, index_t width,
+                                                      const row_power<T>& contrast_power,
+                                                      const row_power<T>& saturation_power,
+                                                      const row_power<T>& exposure_power, T* __restrict weight,
+                                                      T* __restrict scratch) {
   // cv::Laplacian(ksize 1) is filter2D with the kernel's non-zero taps summed in row-major order.
   const auto laplacian = [&](index_t x, index_t left, index_t right) {
     return std::abs((((gray_above[x] + gray[left]) + gray[x] * T(-4)) + gray[right]) + gray_below[x]);
   };
   weight[0] = laplacian(0, reflect101(-1, width), reflect101(1, width));
-  for (index_t x = 1; x < width - 1; ++x) weight[x] = laplacian(x, x - 1, x + 1);
+  contrast_row(gray_above, gray, gray_below, width, weight);
   if (width > 1) weight[width - 1] = laplacian(width - 1, width - 2, reflect101(width, width));
   contrast_power.apply(weight, width);
   if (channels == 3) {
-    const T* c0 = channel[0];
-    const T* c1 = channel[1];
-    const T* c2 = channel[2];
     T* saturation = scratch;
-    for (index_t x = 0; x < width; ++x) {
-      // OpenCV divides a matrix by a scalar as a multiplication by the float reciprocal.
-      const T mean = ((c0[x] + c1[x]) + c2[x]) * T(1.0 / 3);
-      const T d0 = c0[x] - mean, d1 = c1[x] - mean, d2 = c2[x] - mean;
-      saturation[x] = std::sqrt(((d0 * d0) + (d1 * d1)) + (d2 * d2));
-    }
+    channel_deviation_row(channel[0], channel[1], channel[2], width, saturation);
+    sqrt_row(saturation, width);
     saturation_power.apply(saturation, width);
-    for (index_t x = 0; x < width; ++x) weight[x] *= saturation[x];
+    multiply_row(weight, saturation, width);
   }
   if (exposure_power.k != row_power<T>::kind::zero) {
     T* exposedness = scratch;
@@ -171,7 +230,7 @@ void mertens_weight_row(const T* const* channel, int channels, const T* gray_abo
       for (index_t x = 0; x < width; ++x) exposedness[x] *= std::exp(term[x]);
     }
     exposure_power.apply(exposedness, width);
-    for (index_t x = 0; x < width; ++x) weight[x] *= exposedness[x];
+    multiply_row(weight, exposedness, width);
   }
   for (index_t x = 0; x < width; ++x) weight[x] += T(1e-12);
 }
@@ -211,6 +270,65 @@ void gray_row_fused_fma(const T* const* channel, index_t width, T* gray) {
 #endif
 #endif
 
+#if defined(RESAMPLE_X86_DISPATCH)
+RESAMPLE_BEGIN_EXACT_MATH
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#endif
+/// `Loop` compiled for AVX2: the compiler inlines it into run() and vectorises it with 32-byte
+/// registers (no FMA: the operations stay the same, so do the bits).
+template <auto Loop>
+struct avx2_copy;
+template <class... Args, void (*Loop)(Args...)>
+struct avx2_copy<Loop> {
+  static void run(Args... args) { Loop(args...); }
+};
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+RESAMPLE_END_EXACT_MATH
+#endif
+
+/// The per-row loops of the fusions in one instruction set.
+template <class T>
+struct fusion_loops {
+  decltype(&weighted_row<T>) weighted;
+  decltype(&accumulate_weighted_row<T>) accumulate_weighted;
+  decltype(&scaled_row<T>) scaled;
+  decltype(&accumulate_scaled_row<T>) accumulate_scaled;
+  decltype(&max_abs_row<T>) max_abs;
+  decltype(&add_row<T>) add;
+  decltype(&divide_row<T>) divide;
+  decltype(&mertens_weight_row<T>) mertens_weight;
+};
+
+// The table of one set's loops, `via(f)` giving each loop's function.
+#define RESAMPLE_FUSION_LOOPS(via)                                                                              \
+  fusion_loops<T> {                                                                                            \
+    via(weighted_row<T>), via(accumulate_weighted_row<T>), via(scaled_row<T>), via(accumulate_scaled_row<T>), \
+        via(max_abs_row<T>), via(add_row<T>), via(divide_row<T>), via(mertens_weight_row<T>)                   \
+  }
+#define RESAMPLE_FUSION_PLAIN(f) &f
+#define RESAMPLE_FUSION_AVX2(f) &avx2_copy<&f>::run
+
+/// The loops for `isa` (portable and SSE2 share the compiler's baseline build).
+template <class T>
+fusion_loops<T> fusion_loops_for(instruction_set isa) {
+#if defined(RESAMPLE_X86_DISPATCH)
+  if (resolve_isa(isa) == instruction_set::avx2) return RESAMPLE_FUSION_LOOPS(RESAMPLE_FUSION_AVX2);
+#endif
+  return RESAMPLE_FUSION_LOOPS(RESAMPLE_FUSION_PLAIN);
+}
+
+#undef RESAMPLE_FUSION_LOOPS
+#undef RESAMPLE_FUSION_PLAIN
+#undef RESAMPLE_FUSION_AVX2
+
 /// gray_row_fused, with the FMA instruction when the CPU has it; c0 itself for one channel.
 template <class T>
 void gray_row(const T* const* channel, int channels, index_t width, T* gray) {
@@ -229,3 +347,5 @@ void gray_row(const T* const* channel, int channels, index_t width, T* gray) {
 }
 
 }  // namespace resample::detail
+
+#undef RESAMPLE_FUSION_ALWAYS_INLINE

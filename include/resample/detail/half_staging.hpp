@@ -24,12 +24,24 @@ bool rows_are_runs(const box<T>& b) {
   return b.dense_rows() || (b.extent[3] == 1 && b.stride[2] == 1);
 }
 
+/// The whole box is one run (rows that follow each other): converted in one call.
+template <class T>
+bool box_is_run(const box<T>& b) {
+  const std::int64_t run = b.extent[2] * b.extent[3];
+  return rows_are_runs(b) && (b.extent[1] == 1 || b.stride[1] == run) &&
+         (b.extent[0] == 1 || b.stride[0] == b.extent[1] * run);
+}
+
 /// Copies `src` (any strides) into the dense float box `out` of the same extents.
 template <class S>
 void widen_box(const conversion_set& convert, const box<const S>& src, float* out) {
   constexpr bool is_float16 = half_format_of<S> == half_format::float16;
   const auto widen = is_float16 ? convert.widen_float16 : convert.widen_bfloat16;
   const std::int64_t run = src.extent[2] * src.extent[3];
+  if (box_is_run(src)) {
+    widen(reinterpret_cast<const std::uint16_t*>(src.data), out, src.extent[0] * src.extent[1] * run);
+    return;
+  }
   const bool runs = rows_are_runs(src);
   for (std::int64_t d = 0; d < src.extent[0]; ++d) {
     for (std::int64_t h = 0; h < src.extent[1]; ++h, out += run) {
@@ -55,6 +67,10 @@ void narrow_box(const conversion_set& convert, const float* in, const box<S>& ds
   constexpr bool is_float16 = half_format_of<S> == half_format::float16;
   const auto narrow = is_float16 ? convert.narrow_float16 : convert.narrow_bfloat16;
   const std::int64_t run = dst.extent[2] * dst.extent[3];
+  if (box_is_run(dst)) {
+    narrow(in, reinterpret_cast<std::uint16_t*>(dst.data), dst.extent[0] * dst.extent[1] * run);
+    return;
+  }
   const bool runs = rows_are_runs(dst);
   for (std::int64_t d = 0; d < dst.extent[0]; ++d) {
     for (std::int64_t h = 0; h < dst.extent[1]; ++h, in += run) {

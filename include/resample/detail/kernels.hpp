@@ -14,6 +14,7 @@
 #include "config.hpp"
 #include "half_bits.hpp"
 #include "permuted_taps.hpp"
+#include "transpose.hpp"
 
 #if defined(RESAMPLE_X86_DISPATCH)
 #include <immintrin.h>
@@ -29,7 +30,7 @@ namespace resample::detail {
 template <class T>
 struct kernel_set {
   void (*weighted_run)(T*, const T*, std::int64_t, const std::int64_t*, const T*, int, std::int64_t);
-  void (*packed_rows)(const T*, T*, std::int64_t, const std::int64_t*, const T*, const int*, int, bool, std::int64_t,
+  void (*packed_rows)(const T*, T*, const std::int64_t*, const T*, const int*, int, std::int64_t, std::int64_t,
                       std::int64_t);
   /// The W pass of a planar row by lane permutations; null where the set has no permute.
   void (*permuted_row)(const T*, T*, const permuted_taps<T>&);
@@ -37,6 +38,11 @@ struct kernel_set {
   void (*permuted_copy)(const T*, T*, const permuted_taps<T>&, std::int64_t, std::int64_t);
   void (*bilinear_channels_rows)(T* const*, int, const T*, const T*, const T*, const std::int64_t*, const T*,
                                  std::int64_t, std::int64_t);
+  /// One output row as the weighted sum of whole rows (the pass along H of planar rows).
+  void (*combine_rows)(T*, const T* const*, const T*, int, std::int64_t);
+  /// Planar rows to packed columns and back (transpose.hpp).
+  void (*pack_rows)(const T* const*, std::int64_t, T*);
+  void (*unpack_rows)(const T*, std::int64_t, T* const*);
 };
 
 template <class T>
@@ -45,15 +51,16 @@ kernel_set<T> kernels_for(instruction_set isa) {
 #if defined(RESAMPLE_X86_DISPATCH)
   if (isa == instruction_set::avx2) {
     return {&avx2::weighted_run_contiguous<T>, &avx2::packed_rows<T>, &avx2::permuted_row<T>, &avx2::permuted_copy<T>,
-            &avx2::bilinear_channels_rows<T>};
+            &avx2::bilinear_channels_rows<T>, &avx2::combine_rows<T>, &avx2::pack_rows<T>, &avx2::unpack_rows<T>};
   }
   if (isa == instruction_set::sse2) {
     return {&sse2::weighted_run_contiguous<T>, &sse2::packed_rows<T>, nullptr, nullptr,
-            &sse2::bilinear_channels_rows<T>};
+            &sse2::bilinear_channels_rows<T>, &sse2::combine_rows<T>, &sse2::pack_rows<T>, &sse2::unpack_rows<T>};
   }
 #endif
   return {&portable::weighted_run_contiguous<T>, &portable::packed_rows<T>, nullptr, nullptr,
-          &portable::bilinear_channels_rows<T>};
+          &portable::bilinear_channels_rows<T>, &portable::combine_rows<T>, &portable::pack_rows<T>,
+          &portable::unpack_rows<T>};
 }
 
 }  // namespace resample::detail

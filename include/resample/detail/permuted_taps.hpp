@@ -27,6 +27,9 @@ struct permuted_taps {
   int width = 0;
   /// Some tap spreads over more than `lanes` inputs: a second load covers the next `lanes`.
   bool two_loads = false;
+  /// Every block's taps together lie within `lanes` inputs: one load per block serves them all
+  /// (every tap of a block has the same base).
+  bool shared = false;
   /// Every output of every block uses all `width` taps (no masking needed).
   bool full = true;
   /// Per (block, tap): the first source index loaded.
@@ -40,7 +43,45 @@ struct permuted_taps {
   std::vector<std::int32_t> active;
   /// Per (block, tap): `lanes` weights, zero where the output does not use the tap.
   std::vector<T> weight;
+  /// Blocks [periodic_begin, periodic_end) repeat block periodic_begin's controls, masks and
+  /// weights, each loading `period_shift` inputs further on than the one before (upscaling by an
+  /// integer factor): the kernel keeps them in registers. Empty when no long run repeats.
+  std::int64_t periodic_begin = 0;
+  std::int64_t periodic_end = 0;
+  std::int64_t period_shift = 0;
 };
+
+/// Finds the longest run of blocks in which each block repeats its predecessor shifted by the
+/// same number of inputs (see permuted_taps::periodic_begin).
+template <class T>
+void find_period(permuted_taps<T>& p) {
+  constexpr int lanes = permuted_taps<T>::lanes;
+  constexpr std::int64_t shortest = 4;   // shorter runs are not worth the registers
+  constexpr int most_taps = 8;           // the kernel's register copies
+  if (p.width > most_taps) return;
+  const auto width = static_cast<std::size_t>(p.width);
+  const auto repeats = [&](std::int64_t b, std::int64_t shift) {
+    const std::size_t at = static_cast<std::size_t>(b) * width, before = at - width;
+    for (std::size_t j = 0; j < width; ++j) {
+      if (p.base[at + j] - p.base[before + j] != shift) return false;
+    }
+    const auto same = [&](const auto& v, std::size_t per_slot) {
+      return std::equal(v.begin() + at * per_slot, v.begin() + (at + width) * per_slot, v.begin() + before * per_slot);
+    };
+    return same(p.control, 8) && same(p.from_second, 8) && same(p.active, 8) && same(p.weight, lanes);
+  };
+  for (std::int64_t b = 1; b < p.blocks;) {
+    const std::int64_t shift = p.base[static_cast<std::size_t>(b) * width] - p.base[static_cast<std::size_t>(b - 1) * width];
+    std::int64_t end = b;
+    while (end < p.blocks && repeats(end, shift)) ++end;
+    if (end - (b - 1) >= shortest && end - (b - 1) > p.periodic_end - p.periodic_begin) {
+      p.periodic_begin = b - 1;
+      p.periodic_end = end;
+      p.period_shift = shift;
+    }
+    b = end + 1;
+  }
+}
 
 /// Builds the block tables of an axis with `out` outputs over `in` inputs, output o reading
 /// `count[o]` taps `index[o*width + j]` with weights `weight[o*width + j]`.
@@ -57,7 +98,9 @@ permuted_taps<T> permute_taps(std::int64_t in, std::int64_t out, int width, cons
   }
   // The lowest and highest source index of each (block, tap), unused taps aside.
   std::vector<std::int64_t> low(static_cast<std::size_t>(blocks * width)), high(low.size());
+  p.shared = true;
   for (std::int64_t b = 0; b < blocks; ++b) {
+    std::int64_t block_low = in, block_high = -1;
     for (int j = 0; j < width; ++j) {
       const std::size_t slot = static_cast<std::size_t>(b * width + j);
       low[slot] = in;
@@ -68,11 +111,19 @@ permuted_taps<T> permute_taps(std::int64_t in, std::int64_t out, int width, cons
         low[slot] = std::min(low[slot], index[o * width + j]);
         high[slot] = std::max(high[slot], index[o * width + j]);
       }
-      if (high[slot] < 0) low[slot] = high[slot] = 0;  // no output of the block uses the tap
+      if (high[slot] < 0) {
+        low[slot] = high[slot] = 0;  // no output of the block uses the tap
+        continue;
+      }
       if (high[slot] - low[slot] >= 2 * lanes) return p;
       p.two_loads = p.two_loads || high[slot] - low[slot] >= lanes;
+      block_low = std::min(block_low, low[slot]);
+      block_high = std::max(block_high, high[slot]);
     }
+    p.shared = p.shared && block_high - block_low < lanes;
+    if (p.shared) std::fill(low.begin() + b * width, low.begin() + (b + 1) * width, block_low);
   }
+  if (p.shared) p.two_loads = false;
   const std::int64_t loaded = p.two_loads ? 2 * lanes : lanes;
   p.width = width;
   p.base.resize(low.size());
@@ -102,6 +153,7 @@ permuted_taps<T> permute_taps(std::int64_t in, std::int64_t out, int width, cons
     }
   }
   p.blocks = blocks;
+  find_period(p);
   return p;
 }
 

@@ -3,43 +3,99 @@
 // each streaming a ring of filtered source rows (five for pyr_down, three for pyr_up). A band
 // refilters the few source rows it shares with its neighbours, so every output value is computed
 // the same way whatever the split: the results do not depend on the thread count.
-// Views are validated by the callers (pyramid.hpp); rows with a column stride other than 1 are
-// gathered into (or scattered from) a contiguous scratch row.
+// Views are validated by the callers (pyramid.hpp). Rows reach the kernels through a row_source
+// (the row itself, or a contiguous copy: strided columns gathered, uint8 widened to float) and
+// leave through a row_sink (in place, or staged and then scattered or rounded to uint8).
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "../parallel.hpp"
 #include "../view.hpp"
+#include "byte_rows.hpp"
 #include "pyramid_kernels.hpp"
 
 namespace resample::detail {
 
 inline std::int64_t ring_slot(std::int64_t row, std::int64_t size) { return ((row % size) + size) % size; }
 
-/// A contiguous copy of row `y` of plane (n, c) when its columns are strided, else the row itself.
-template <class T>
-const T* contiguous_row(const tensor_view<const T>& v, index_t n, index_t c, index_t y, T* scratch) {
-  const T* p = v.data_handle() + n * v.stride(0) + c * v.stride(1) + y * v.stride(2);
-  const index_t step = v.stride(3);
-  if (step == 1) return p;
-  for (index_t x = 0; x < v.extent(3); ++x) scratch[x] = p[x * step];
-  return scratch;
-}
-
 template <class T>
 T* row_pointer(const tensor_view<T>& v, index_t n, index_t c, index_t y) {
   return v.data_handle() + n * v.stride(0) + c * v.stride(1) + y * v.stride(2);
 }
 
-template <class T>
-void scatter_row(const T* values, T* p, index_t step, index_t count) {
-  for (index_t x = 0; x < count; ++x) p[x * step] = values[x];
-}
+/// The rows of a 4-D view of S as contiguous rows of T: the rows themselves when S is T and the
+/// columns are contiguous; otherwise copies in a caller's scratch row (strided columns gathered,
+/// uint8 values widened and multiplied by `scale`: 1 keeps them exact, 1/255 maps them to [0, 1]).
+template <class T, class S = T>
+struct row_source {
+  static_assert(std::is_same_v<S, T> || (std::is_same_v<S, std::uint8_t> && std::is_floating_point_v<T>),
+                "row_source reads rows of its own type, or uint8 rows as float or double");
+  tensor_view<const S> view;
+  T scale = T(1);
 
-/// Splits N * C planes of `rows` output rows into tasks of about exec.grain_elements outputs.
+  /// True when rows are read in place (no scratch row needed).
+  bool direct() const { return std::is_same_v<S, T> && view.stride(3) == 1; }
+
+  /// Row y of plane (n, c); `scratch` has room for a row unless direct().
+  const T* row(index_t n, index_t c, index_t y, T* scratch) const {
+    const S* p = row_pointer(view, n, c, y);
+    const index_t step = view.stride(3), count = view.extent(3);
+    if constexpr (std::is_same_v<S, T>) {
+      if (step == 1) return p;
+      for (index_t x = 0; x < count; ++x) scratch[x] = p[x * step];
+    } else {
+      widen_row(p, count, step, scale, scratch);
+    }
+    return scratch;
+  }
+};
+
+/// Where computed rows of T go in a 4-D view of Out: written in place when Out is T and the
+/// columns are contiguous; otherwise computed into a staging row and then scattered, or (uint8)
+/// multiplied by `scale`, rounded to nearest (ties to even) and saturated.
+template <class T, class Out = T>
+struct row_sink {
+  static_assert(std::is_same_v<Out, T> || (std::is_same_v<Out, std::uint8_t> && std::is_floating_point_v<T>),
+                "row_sink writes rows of its own type, or float or double rows as uint8");
+  tensor_view<Out> view;
+  T scale = T(1);
+
+  bool direct() const { return std::is_same_v<Out, T> && view.stride(3) == 1; }
+
+  /// Where to compute row y of plane (n, c): the row itself when direct(), else `staging`.
+  T* target(index_t n, index_t c, index_t y, T* staging) const {
+    if constexpr (std::is_same_v<Out, T>) {
+      if (view.stride(3) == 1) return row_pointer(view, n, c, y);
+    }
+    (void)n, (void)c, (void)y;
+    return staging;
+  }
+
+  /// Stores a row computed into target()'s staging row (nothing to do when direct()).
+  void commit(index_t n, index_t c, index_t y, const T* staged) const {
+    Out* p = row_pointer(view, n, c, y);
+    const index_t step = view.stride(3), count = view.extent(3);
+    if constexpr (std::is_same_v<Out, T>) {
+      if (step == 1) return;
+      for (index_t x = 0; x < count; ++x) p[x * step] = staged[x];
+    } else if (step == 1) {
+      round_row_to_bytes(staged, count, scale, p);
+    } else {
+      thread_local std::vector<std::uint8_t> bytes;
+      bytes.resize(static_cast<std::size_t>(count));
+      round_row_to_bytes(staged, count, scale, bytes.data());
+      for (index_t x = 0; x < count; ++x) p[x * step] = bytes[static_cast<std::size_t>(x)];
+    }
+  }
+};
+
+/// Splits N * C planes of `rows` output rows into bands of about exec.grain_elements outputs.
+/// When the work goes to several threads, every plane gets enough bands for at least two tasks
+/// per thread: three planes of a small level then still split evenly over two threads.
 struct band_split {
   std::int64_t per_band = 1;
   std::int64_t bands = 1;
@@ -50,27 +106,38 @@ struct band_split {
 inline band_split split_bands(const execution& exec, std::int64_t planes, std::int64_t rows, std::int64_t row_elements,
                               std::int64_t min_rows) {
   band_split s;
-  s.per_band = std::clamp<std::int64_t>(exec.grain_elements / std::max<std::int64_t>(row_elements, 1), min_rows,
-                                        std::max<std::int64_t>(rows, 1));
-  s.bands = (rows + s.per_band - 1) / s.per_band;
-  s.tasks = planes * s.bands;
   const std::int64_t total = planes * rows * row_elements;
   s.threads = total < exec.min_parallel_elements ? 1 : resolve_threads(exec);
+  s.per_band = std::clamp<std::int64_t>(exec.grain_elements / std::max<std::int64_t>(row_elements, 1), min_rows,
+                                        std::max<std::int64_t>(rows, 1));
+  if (s.threads > 1) {
+    const std::int64_t bands_wanted = (2 * std::int64_t{s.threads} + planes - 1) / planes;
+    const std::int64_t even_band = (rows + bands_wanted - 1) / bands_wanted;
+    s.per_band = std::clamp<std::int64_t>(std::min(s.per_band, even_band), 1, std::max<std::int64_t>(rows, 1));
+  }
+  s.bands = (rows + s.per_band - 1) / s.per_band;
+  s.tasks = planes * s.bands;
   return s;
 }
 
-/// pyr_down of every plane of `in` into `out` (shapes already checked).
-template <class T>
-void pyr_down_views(const tensor_view<const T>& in, const tensor_view<T>& out, const execution& exec) {
-  const index_t channels = in.extent(1), sh = in.extent(2), sw = in.extent(3);
-  const index_t dh = out.extent(2), dw = out.extent(3);
-  const pyramid_kernel_set<T> k = pyramid_kernels_for<T>(exec.isa);
-  const band_split split = split_bands(exec, in.extent(0) * channels, dh, dw, 8);
+/// Runs body(n, c, y0, y1) for every band of a split of `planes` = N * C planes (C = `channels`).
+template <class Body>
+void for_each_band(const execution& exec, const band_split& split, index_t channels, index_t rows, const Body& body) {
   parallel_for(exec, split.threads, split.tasks, [&](std::int64_t task) {
     const std::int64_t plane = task / split.bands;
-    const index_t n = plane / channels, c = plane % channels;
     const index_t y0 = (task % split.bands) * split.per_band;
-    const index_t y1 = std::min(y0 + split.per_band, dh);
+    body(plane / channels, plane % channels, y0, std::min(y0 + split.per_band, rows));
+  });
+}
+
+/// pyr_down of every plane of `in` into `out` (shapes already checked).
+template <class T, class S>
+void pyr_down_views(const row_source<T, S>& in, const tensor_view<T>& out, const execution& exec) {
+  const index_t channels = in.view.extent(1), sh = in.view.extent(2), sw = in.view.extent(3);
+  const index_t dh = out.extent(2), dw = out.extent(3);
+  const pyramid_kernel_set<T> k = pyramid_kernels_for<T>(exec.isa);
+  const band_split split = split_bands(exec, in.view.extent(0) * channels, dh, dw, 8);
+  for_each_band(exec, split, channels, dh, [&](index_t n, index_t c, index_t y0, index_t y1) {
     thread_local std::vector<work_type<T>> rows;
     thread_local std::vector<T> scratch;
     rows.resize(static_cast<std::size_t>(5 * dw));
@@ -78,80 +145,108 @@ void pyr_down_views(const tensor_view<const T>& in, const tensor_view<T>& out, c
     work_type<T>* ring = rows.data();
     T* gathered = scratch.data();
     T* staged = gathered + sw;
-    T* const dst_plane = row_pointer(out, n, c, 0);
+    const bool direct = out.stride(3) == 1;
     index_t next = 2 * y0 - 2;  // next source row to filter into the ring
     for (index_t y = y0; y < y1; ++y) {
       for (; next <= 2 * y + 2; ++next) {
-        const T* src = contiguous_row(in, n, c, reflect101(next, sh), gathered);
-        k.down_row(src, sw, ring + ring_slot(next, 5) * dw, dw, opencv_lanes<T>::horizontal);
+        k.down_row(in.row(n, c, reflect101(next, sh), gathered), sw, ring + ring_slot(next, 5) * dw, dw,
+                   opencv_lanes<T>::horizontal);
       }
       const work_type<T>* r[5];
       for (int t = 0; t < 5; ++t) r[t] = ring + ring_slot(2 * y - 2 + t, 5) * dw;
-      T* dst = dst_plane + y * out.stride(2);
-      const bool direct = out.stride(3) == 1;
+      T* dst = row_pointer(out, n, c, y);
       k.down_column(r[0], r[1], r[2], r[3], r[4], direct ? dst : staged, dw, opencv_lanes<T>::vertical);
-      if (!direct) scatter_row(staged, dst, out.stride(3), dw);
+      if (!direct) {
+        for (index_t x = 0; x < dw; ++x) dst[x * out.stride(3)] = staged[x];
+      }
     }
   });
 }
 
+template <class T>
+void pyr_down_views(const tensor_view<const T>& in, const tensor_view<T>& out, const execution& exec) {
+  pyr_down_views(row_source<T>{in}, out, exec);
+}
+
+/// The three rows of pyr_up's horizontal pass (source rows y - 1, y, y + 1, reflected) that the
+/// output rows 2y and 2y + 1 need, in a ring refilled as the output moves down a plane.
+template <class T>
+struct up_ring {
+  using W = work_type<T>;
+  W* rows = nullptr;
+  index_t room = 0;  // values per ring row: the output width, and 2 sw + 1 for up_row's borders
+  index_t next = 0;  // next source row to filter
+
+  /// Room per ring row for a source of width sw and an output of width dw.
+  static index_t row_room(index_t sw, index_t dw) { return std::max<index_t>(dw, 2 * sw) + 1; }
+
+  /// Starts a band at source row y0 (its rings hold rows from y0 - 1 on).
+  void start(W* storage, index_t room_per_row, index_t y0) {
+    rows = storage;
+    room = room_per_row;
+    next = y0 - 1;
+  }
+
+  /// Filters the source rows up to y + 1; source_row(r) gives source row r (already reflected).
+  template <class SourceRow>
+  void advance(index_t y, index_t sh, index_t sw, index_t dw, const pyramid_kernel_set<T>& k,
+               const SourceRow& source_row) {
+    for (; next <= y + 1; ++next) k.up_row(source_row(reflect101(2 * next, 2 * sh) / 2), sw, row(next), dw);
+  }
+
+  W* row(index_t y) const { return rows + ring_slot(y, 3) * room; }
+};
+
+/// Calls emit(y, even_row, odd_row) for the output rows pyr_up makes from source row y, for the
+/// rows y of [y0, y1): 2y and 2y + 1 (odd_row -1 past the output's end), and row 2 sh of an output
+/// one taller than 2 sh, from the last source row (it repeats row 2 sh - 2, as OpenCV does).
+template <class Emit>
+void for_each_up_row_pair(index_t y0, index_t y1, index_t sh, index_t dh, const Emit& emit) {
+  for (index_t y = y0; y < y1; ++y) {
+    emit(y, 2 * y, 2 * y + 1 < dh ? 2 * y + 1 : -1);
+    if (y == sh - 1 && dh > 2 * sh) emit(y, 2 * sh, index_t{-1});
+  }
+}
+
 /// pyr_up of every plane of `in` into `out`; with a `base` (out's shape), stores base - up or
 /// base + up instead (`out` may be `base` itself).
-template <class T>
-void pyr_up_views(const tensor_view<const T>& in, const tensor_view<T>& out, const tensor_view<const T>* base,
+template <class T, class Out = T, class B = T>
+void pyr_up_views(const tensor_view<const T>& in, const row_sink<T, Out>& out, const row_source<T, B>* base,
                   up_epilogue op, const execution& exec) {
   const index_t channels = in.extent(1), sh = in.extent(2), sw = in.extent(3);
-  const index_t dh = out.extent(2), dw = out.extent(3);
+  const index_t dh = out.view.extent(2), dw = out.view.extent(3);
   const pyramid_kernel_set<T> k = pyramid_kernels_for<T>(exec.isa);
   const band_split split = split_bands(exec, in.extent(0) * channels, sh, 2 * dw, 4);
-  parallel_for(exec, split.threads, split.tasks, [&](std::int64_t task) {
-    const std::int64_t plane = task / split.bands;
-    const index_t n = plane / channels, c = plane % channels;
-    const index_t y0 = (task % split.bands) * split.per_band;
-    const index_t y1 = std::min(y0 + split.per_band, sh);
-    const index_t row_room = std::max<index_t>(dw, 2 * sw) + 1;
+  const row_source<T> source{in};
+  for_each_band(exec, split, channels, sh, [&](index_t n, index_t c, index_t y0, index_t y1) {
+    const index_t room = up_ring<T>::row_room(sw, dw);
     thread_local std::vector<work_type<T>> rows;
     thread_local std::vector<T> scratch;
-    rows.resize(static_cast<std::size_t>(3 * row_room));
+    rows.resize(static_cast<std::size_t>(3 * room));
     scratch.resize(static_cast<std::size_t>(sw + 4 * dw));
-    work_type<T>* ring = rows.data();
+    up_ring<T> ring;
+    ring.start(rows.data(), room, y0);
     T* gathered = scratch.data();
     T* staged_even = gathered + sw;
     T* staged_odd = staged_even + dw;
     T* base_even = staged_odd + dw;
     T* base_odd = base_even + dw;
-    const bool direct = out.stride(3) == 1;
-    // Writes output row `y_out` (even formula when `odd_row` is negative) from the three rows.
-    using W = work_type<T>;
-    const auto emit = [&](const W* r0, const W* r1, const W* r2, index_t even_row, index_t odd_row) {
-      T* even = row_pointer(out, n, c, even_row);
-      T* odd = odd_row >= 0 ? row_pointer(out, n, c, odd_row) : nullptr;
+    for_each_up_row_pair(y0, y1, sh, dh, [&](index_t y, index_t even_row, index_t odd_row) {
+      ring.advance(y, sh, sw, dw, k, [&](index_t r) { return source.row(n, c, r, gathered); });
+      T* even = out.target(n, c, even_row, staged_even);
+      T* odd = odd_row >= 0 ? out.target(n, c, odd_row, staged_odd) : nullptr;
       const T* even_base = nullptr;
       const T* odd_base = nullptr;
       if (base != nullptr) {
-        even_base = contiguous_row(*base, n, c, even_row, base_even);
-        if (odd != nullptr) odd_base = contiguous_row(*base, n, c, odd_row, base_odd);
+        even_base = base->row(n, c, even_row, base_even);
+        if (odd != nullptr) odd_base = base->row(n, c, odd_row, base_odd);
       }
-      k.up_column(r0, r1, r2, direct ? even : staged_even, odd == nullptr ? nullptr : direct ? odd : staged_odd,
-                  even_base, odd_base, dw, op);
-      if (!direct) {
-        scatter_row(staged_even, even, out.stride(3), dw);
-        if (odd != nullptr) scatter_row(staged_odd, odd, out.stride(3), dw);
+      k.up_column(ring.row(y - 1), ring.row(y), ring.row(y + 1), even, odd, even_base, odd_base, dw, op);
+      if (!out.direct()) {
+        out.commit(n, c, even_row, even);
+        if (odd != nullptr) out.commit(n, c, odd_row, odd);
       }
-    };
-    index_t next = y0 - 1;
-    for (index_t y = y0; y < y1; ++y) {
-      for (; next <= y + 1; ++next) {
-        const T* src = contiguous_row(in, n, c, reflect101(2 * next, 2 * sh) / 2, gathered);
-        k.up_row(src, sw, ring + ring_slot(next, 3) * row_room, dw);
-      }
-      const W* r0 = ring + ring_slot(y - 1, 3) * row_room;
-      const W* r1 = ring + ring_slot(y, 3) * row_room;
-      const W* r2 = ring + ring_slot(y + 1, 3) * row_room;
-      emit(r0, r1, r2, 2 * y, 2 * y + 1 < dh ? 2 * y + 1 : -1);
-      // An odd height one more than 2 sh repeats row 2 sh - 2 (OpenCV does the same).
-      if (y == sh - 1 && dh > 2 * sh) emit(r0, r1, r2, 2 * sh, -1);
-    }
+    });
   });
 }
 

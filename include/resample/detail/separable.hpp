@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "axis_table.hpp"
@@ -37,6 +38,8 @@ struct output_range {
 /// The source slices [first, last] that outputs [begin, end) of `table` read.
 template <class T>
 std::array<std::int64_t, 2> source_span(const axis_table<T>& table, std::int64_t begin, std::int64_t end) {
+  // Monotone tables read from their first output's lowest index to their last output's highest.
+  if (table.monotone && begin < end && table.count[begin] > 0) return {table.lowest[begin], table.highest[end - 1]};
   std::int64_t first = table.in, last = -1;
   for (std::int64_t o = begin; o < end; ++o) {
     if (table.highest[o] < table.lowest[o]) continue;  // an output with no taps
@@ -57,6 +60,8 @@ struct separable_scratch {
   std::vector<std::int64_t> rows;
   std::vector<char> marks;
   std::vector<std::int64_t> slots;
+  std::vector<std::int64_t> positions;
+  std::vector<const T*> taps;
 };
 
 /// The distinct source indices outputs [begin, end) of `table` read, relative to `first`,
@@ -109,41 +114,29 @@ void resample_planar_row(const T* row, T* out, const axis_table<T>& table, outpu
   }
 }
 
-/// Pass along W: outputs [range.begin, range.end) of every (d, h) row. With packed channels
-/// each tap is a whole channel vector; planar rows are packed in blocks so that the taps are
-/// vectors across rows.
-template <class T>
-void resample_rows(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst, const axis_table<T>& table,
-                   output_range range, separable_scratch<T>& scratch, const std::vector<std::int64_t>* only_rows = nullptr) {
+/// The W pass of `rows` planar rows (unit strides): row i reads source_row(i) (already shifted
+/// by range.source_shift) and writes target_row(i). Whole rows go through lane permutations
+/// where the set has them; otherwise blocks of rows are packed so that the taps are vectors
+/// across rows; the few rows left over go through the scalar row.
+template <class T, class SourceRow, class TargetRow>
+void resample_planar_rows(const kernel_set<T>& kernels, std::int64_t rows, const SourceRow& source_row,
+                          const TargetRow& target_row, const axis_table<T>& table, output_range range,
+                          separable_scratch<T>& scratch) {
   constexpr int L = pack_lanes<T>;
-  const std::int64_t sw = src.stride[2], dw = dst.stride[2];
-  const std::int64_t channels = src.extent[3];
-  // The (d, h) rows to resample, numbered d * H + h: all of them, or only those a later pass reads.
-  const std::int64_t rows = only_rows ? static_cast<std::int64_t>(only_rows->size()) : src.extent[0] * src.extent[1];
-  const auto row_number = [&](std::int64_t i) { return only_rows ? (*only_rows)[static_cast<std::size_t>(i)] : i; };
-  const auto source_row = [&](std::int64_t i) {
-    const std::int64_t r = row_number(i);
-    return src.at(r / src.extent[1], r % src.extent[1], 0);
-  };
-  const auto target_row = [&](std::int64_t i) {
-    const std::int64_t r = row_number(i);
-    return dst.at(r / src.extent[1], r % src.extent[1], 0);
-  };
   std::int64_t r = 0;
   const permuted_taps<T>& permuted = table.permuted;
-  if (channels == 1 && sw == 1 && dw == 1 && kernels.permuted_row && permuted.blocks > 0 && range.begin == 0 &&
-      range.end == table.out) {
+  if (kernels.permuted_row && permuted.blocks > 0 && range.begin == 0 && range.end == table.out) {
     // Whole registers of outputs by lane permutations; the few outputs past the last block by the scalar row.
     const output_range tail{permuted.blocks * permuted_taps<T>::lanes, range.end, range.source_shift};
     for (; r < rows; ++r) {
-      const T* row = source_row(r) - range.source_shift * sw;
+      const T* row = source_row(r);
       T* out = target_row(r);
       kernels.permuted_row(row, out, permuted);
-      resample_planar_row(row, out + tail.begin, table, tail, table.full_width);
+      if (tail.begin < tail.end) resample_planar_row(row, out + tail.begin, table, tail, table.full_width);
     }
     return;
   }
-  if (channels == 1 && sw == 1 && dw == 1 && rows >= L) {
+  if (rows >= L) {
     // Pack only the input columns these outputs read.
     const auto span = source_span(table, range.begin, range.end);
     const std::int64_t columns = span[1] - span[0] + 1;
@@ -153,23 +146,45 @@ void resample_rows(const kernel_set<T>& kernels, const box<const T>& src, const 
       const T* in_rows[L];
       T* out_rows[L];
       for (int k = 0; k < L; ++k) {
-        in_rows[k] = source_row(r + k) + (span[0] - range.source_shift);
+        in_rows[k] = source_row(r + k) + span[0];
         out_rows[k] = target_row(r + k);
       }
-      pack_rows(in_rows, columns, scratch.packed_in.data());
-      kernels.packed_rows(scratch.packed_in.data() - span[0] * L, scratch.packed_out.data(), L, table.index.data(),
-                          table.weight.data(), table.count.data(), table.width, table.full_width, range.begin,
+      kernels.pack_rows(in_rows, columns, scratch.packed_in.data());
+      kernels.packed_rows(scratch.packed_in.data() - span[0] * L, scratch.packed_out.data(), table.index.data(),
+                          table.weight.data(), table.count.data(), table.width, table.tap_step, range.begin,
                           range.end);
-      unpack_rows(scratch.packed_out.data(), range.end - range.begin, out_rows);
+      kernels.unpack_rows(scratch.packed_out.data(), range.end - range.begin, out_rows);
     }
   }
-  for (; r < rows; ++r) {
-    const T* row = source_row(r) - range.source_shift * sw;
+  for (; r < rows; ++r) resample_planar_row(source_row(r), target_row(r), table, range, table.full_width);
+}
+
+/// Pass along W: outputs [range.begin, range.end) of every (d, h) row. With packed channels
+/// each tap is a whole channel vector; planar rows go through resample_planar_rows.
+template <class T>
+void resample_rows(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst, const axis_table<T>& table,
+                   output_range range, separable_scratch<T>& scratch,
+                   const std::vector<std::int64_t>* only_rows = nullptr) {
+  const std::int64_t sw = src.stride[2], dw = dst.stride[2];
+  const std::int64_t channels = src.extent[3];
+  // The (d, h) rows to resample, numbered d * H + h: all of them, or only those a later pass reads.
+  const std::int64_t rows = only_rows ? static_cast<std::int64_t>(only_rows->size()) : src.extent[0] * src.extent[1];
+  const auto row_number = [&](std::int64_t i) { return only_rows ? (*only_rows)[static_cast<std::size_t>(i)] : i; };
+  const auto source_row = [&](std::int64_t i) {
+    const std::int64_t r = row_number(i);
+    return src.at(r / src.extent[1], r % src.extent[1], 0) - range.source_shift * sw;
+  };
+  const auto target_row = [&](std::int64_t i) {
+    const std::int64_t r = row_number(i);
+    return dst.at(r / src.extent[1], r % src.extent[1], 0);
+  };
+  if (channels == 1 && sw == 1 && dw == 1) {
+    resample_planar_rows(kernels, rows, source_row, target_row, table, range, scratch);
+    return;
+  }
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const T* row = source_row(r);
     T* out = target_row(r);
-    if (channels == 1 && sw == 1 && dw == 1) {
-      resample_planar_row(row, out, table, range, table.full_width);
-      continue;
-    }
     for (std::int64_t o = range.begin; o < range.end; ++o) {
       weighted_run(kernels, out + (o - range.begin) * dw, dst.stride[3], row, sw, table.indices(o), table.weights(o),
                    table.count[o], channels, src.stride[3]);
@@ -242,6 +257,74 @@ void resample_packed_streaming(const kernel_set<T>& kernels, const box<const T>&
                      row_length, scratch.slots.data(), h_table.weights(o), h_table.count[o], src.extent[3], 1);
       }
     }
+  }
+}
+
+/// 2-D resampling of a planar box, streamed: output rows are made in order, each from the
+/// W-resampled input rows it reads, kept in a small ring (in cache) that every input row the chunk
+/// needs enters once. Rows are resampled one at a time where the W pass permutes lanes, in blocks
+/// of pack_lanes rows otherwise. Needs a monotone H table whose outputs all have taps, and unit W strides.
+template <class T>
+void resample_planar_streaming(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
+                               const axis_table<T>& h_table, const axis_table<T>& w_table, std::int64_t begin,
+                               std::int64_t end, separable_scratch<T>& scratch) {
+  constexpr int L = pack_lanes<T>;
+  const auto span = source_span(h_table, begin, end);
+  // The input rows the chunk reads, relative to span[0], and each one's position in that list.
+  const bool every_row = h_table.gapless;
+  std::vector<std::int64_t>& positions = scratch.positions;
+  std::int64_t total = span[1] - span[0] + 1;
+  if (!every_row) {
+    needed_rows(h_table, begin, end, span[0], scratch.rows, scratch.marks);
+    total = static_cast<std::int64_t>(scratch.rows.size());
+    positions.resize(static_cast<std::size_t>(span[1] - span[0] + 1));
+    for (std::int64_t p = 0; p < total; ++p) positions[static_cast<std::size_t>(scratch.rows[p])] = p;
+  }
+  // Position and source row lookups, with the gapless case known at compile time.
+  const auto stream = [&](auto gapless) {
+    constexpr bool every = decltype(gapless)::value;
+    const auto position = [&](std::int64_t row) {
+      return every ? row - span[0] : positions[static_cast<std::size_t>(row - span[0])];
+    };
+    const auto source_of = [&](std::int64_t p) { return every ? p : scratch.rows[static_cast<std::size_t>(p)]; };
+    const bool permuting = kernels.permuted_row && w_table.permuted.blocks > 0;
+    const int batch = permuting ? 1 : L;
+    std::int64_t reach = 1;  // positions one output spans
+    for (std::int64_t o = begin; o < end; ++o)
+      reach = std::max(reach, position(h_table.highest[o]) - position(h_table.lowest[o]) + 1);
+    // A power of two of at least reach + batch - 1 slots: batches start at multiples of `batch`,
+    // so a batch lands in consecutive slots and never overwrites a row an output still reads.
+    std::int64_t capacity = 1;
+    while (capacity < reach + batch - 1) capacity *= 2;
+    const std::int64_t row_length = w_table.out;
+    scratch.first.resize(static_cast<std::size_t>(capacity * row_length));
+    T* const ring = scratch.first.data();
+    const auto slot = [&](std::int64_t p) { return ring + (p & (capacity - 1)) * row_length; };
+    scratch.taps.resize(static_cast<std::size_t>(h_table.width));
+    const T** taps = scratch.taps.data();
+    std::int64_t made = 0;  // positions resampled so far
+    for (std::int64_t o = begin; o < end; ++o) {
+      const std::int64_t needed = position(h_table.highest[o]);
+      for (; made <= needed; made += batch) {
+        // A short last batch repeats its last row so that the block path still applies.
+        const std::int64_t first = made, last = std::min(made + batch, total) - 1;
+        const auto source_row = [&](std::int64_t i) {
+          return src.at(0, span[0] + source_of(std::min(first + i, last)), 0);
+        };
+        const auto target_row = [&](std::int64_t i) { return slot(first + i); };
+        resample_planar_rows(kernels, batch, source_row, target_row, w_table, output_range{0, w_table.out, 0},
+                             scratch);
+      }
+      const int count = h_table.count[o];
+      const std::int64_t* index = h_table.indices(o);
+      for (int j = 0; j < count; ++j) taps[j] = slot(position(index[j]));
+      kernels.combine_rows(dst.at(0, o, 0), taps, h_table.weights(o), count, row_length);
+    }
+  };
+  if (every_row) {
+    stream(std::true_type{});
+  } else {
+    stream(std::false_type{});
   }
 }
 
@@ -318,15 +401,35 @@ void resample_packed_bilinear(const kernel_set<T>& kernels, const box<const T>& 
 /// Resamples outputs [begin, end) of the outermost resampled axis of one box. `tables` holds
 /// one table per spatial axis, outermost first, for the last tables.size() spatial axes of the
 /// box; `dst` is the whole output box.
+/// `interleaved`, when given, is the W table over rows of interleaved channel values (see
+/// interleaved_table) for boxes with that many channels.
 template <class T>
-void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst, const std::vector<axis_table<T>>& tables,
-                              std::int64_t begin, std::int64_t end, separable_scratch<T>& scratch) {
+void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
+                              const std::vector<axis_table<T>>& tables, std::int64_t begin, std::int64_t end,
+                              separable_scratch<T>& scratch, const axis_table<T>* interleaved = nullptr) {
   const int spatial = static_cast<int>(tables.size());
   const int outer = 3 - spatial;  // box axis of the outermost resampled axis
+  const bool streams_rows = spatial == 2 && tables[0].monotone && tables[0].count[0] > 0;
+  if (streams_rows && interleaved && src.extent[3] > 1 && interleaved->in == tables[1].in * src.extent[3] &&
+      src.dense_rows() && dst.dense_rows()) {
+    // A few interleaved channels: each row of pixels is one planar row of values.
+    const auto planar = [](auto b) {
+      b.extent[2] *= b.extent[3];
+      b.extent[3] = 1;
+      b.stride[2] = 1;
+      return b;
+    };
+    resample_planar_streaming(kernels, planar(src), planar(dst), tables[0], *interleaved, begin, end, scratch);
+    return;
+  }
   const auto two_taps = [](const axis_table<T>& t) { return t.full_width && t.width == 2; };
   if (spatial == 2 && src.extent[3] > 1 && two_taps(tables[0]) && two_taps(tables[1]) && src.dense_rows() &&
       dst.dense_rows()) {
     resample_packed_bilinear(kernels, src, dst, tables[0], tables[1], begin, end);
+    return;
+  }
+  if (streams_rows && src.extent[3] == 1 && src.stride[2] == 1 && dst.stride[2] == 1) {
+    resample_planar_streaming(kernels, src, dst, tables[0], tables[1], begin, end, scratch);
     return;
   }
   if (spatial == 3 && tables[0].monotone) {
