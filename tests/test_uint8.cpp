@@ -603,7 +603,7 @@ TEST_CASE("uint8 downscaled rows give the oracle's bits for any width, row count
       o.antialias = rng() % 3 != 0;
       const std::int64_t out_width = std::max<std::int64_t>(1, width * static_cast<std::int64_t>(1 + rng() % 5) / 10);
       const std::int64_t out_height = rng() % 2 ? height : std::max<std::int64_t>(1, height * 2 / 3);
-      o.size = {out_height, out_width};
+      o.size = dims{out_height, out_width};
       const std::int64_t channels = 1 + static_cast<std::int64_t>(rng() % 4);
       const dims shape{1, channels, height, width};
       const bytes x = lcg_image(channels, height, width, static_cast<int>(rng() % 2), rng());

@@ -19,7 +19,7 @@ namespace resample::detail {
 
 /// Window widths whose adjacent, equal windows (integer-factor downscales) uniform_add sums a
 /// register of windows at a time, by de-interleaving the row.
-inline bool is_uniform_width(std::int64_t k) { return k == 1 || k == 2 || k == 4 || k == 8 || k == 16; }
+inline bool is_uniform_width(std::int64_t k) { return k == 1 || k == 2 || k == 3 || k == 4 || k == 8 || k == 16; }
 
 /// The area loops of one instruction set, called once per input row (adding it into the window
 /// sums of an output row) and once per output row (dividing the sums), never per element.

@@ -85,9 +85,33 @@ void transpose(vec<T>* rows) {
 #endif
 }
 
+#if RESAMPLE_ISA_LEVEL >= 1
+template <int Imm>
+__m128 shuffle(__m128 a, __m128 b) {
+  return _mm_shuffle_ps(a, b, Imm);
+}
+#if RESAMPLE_ISA_LEVEL == 2
+template <int Imm>
+__m256 shuffle(__m256 a, __m256 b) {
+  return _mm256_shuffle_ps(a, b, Imm);
+}
+#endif
+
+/// The taps of windows of 3 floats, 4 windows per 128 bits: a, b, c hold x[0..3], x[4..7],
+/// x[8..11] of each half, and tap j of window i is x[3i + j].
+template <class R>
+void threes(R a, R b, R c, R* taps) {
+  taps[0] = shuffle<_MM_SHUFFLE(2, 0, 3, 0)>(a, shuffle<_MM_SHUFFLE(1, 1, 2, 2)>(b, c));
+  taps[1] = shuffle<_MM_SHUFFLE(2, 0, 2, 0)>(shuffle<_MM_SHUFFLE(0, 0, 1, 1)>(a, b),
+                                             shuffle<_MM_SHUFFLE(2, 2, 3, 3)>(b, c));
+  taps[2] = shuffle<_MM_SHUFFLE(2, 0, 2, 0)>(shuffle<_MM_SHUFFLE(1, 1, 2, 2)>(a, b),
+                                             shuffle<_MM_SHUFFLE(3, 3, 0, 0)>(c, c));
+}
+#endif
+
 /// acc += tap 0, tap 1, ..., tap K-1 of `lanes` adjacent windows of K values from x (lane i
 /// adds x[i*K + j] in order of j), up to a lane order that in_order restores. Windows of a
-/// multiple of the lane count transpose square blocks; narrower ones shuffle.
+/// multiple of the lane count transpose square blocks; others shuffle.
 template <class T, int K>
 void add_taps(const T* x, vec<T>& acc) {
   using V = vec<T>;
@@ -103,7 +127,24 @@ void add_taps(const T* x, vec<T>& acc) {
     }
   } else {
 #if RESAMPLE_ISA_LEVEL == 2
-    if constexpr (std::is_same_v<T, float> && K == 2) {
+    if constexpr (std::is_same_v<T, float> && K == 3) {
+      // Windows 0-3 in the low halves, 4-7 in the high halves.
+      const auto halves = [x](int i) {
+        return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(x + 4 * i)), _mm_loadu_ps(x + 12 + 4 * i), 1);
+      };
+      __m256 taps[3];
+      threes(halves(0), halves(1), halves(2), taps);
+      for (const __m256& tap : taps) acc = V::add(acc, V{tap});
+    } else if constexpr (std::is_same_v<T, double> && K == 3) {
+      // Windows 0, 1 in the low halves, 2, 3 in the high halves.
+      const auto halves = [x](int i) {
+        return _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(x + 2 * i)), _mm_loadu_pd(x + 6 + 2 * i), 1);
+      };
+      const __m256d a = halves(0), b = halves(1), c = halves(2);
+      acc = V::add(acc, V{_mm256_shuffle_pd(a, b, 0xA)});
+      acc = V::add(acc, V{_mm256_shuffle_pd(a, c, 0x5)});
+      acc = V::add(acc, V{_mm256_shuffle_pd(b, c, 0xA)});
+    } else if constexpr (std::is_same_v<T, float> && K == 2) {
       // Lanes hold windows 0, 1, 4, 5, 2, 3, 6, 7.
       const __m256 a = _mm256_loadu_ps(x), b = _mm256_loadu_ps(x + 8);
       acc = V::add(V::add(acc, V{_mm256_shuffle_ps(a, b, 0x88)}), V{_mm256_shuffle_ps(a, b, 0xDD)});
@@ -124,9 +165,20 @@ void add_taps(const T* x, vec<T>& acc) {
       acc = V::add(V::add(acc, V{_mm256_unpacklo_pd(a, b)}), V{_mm256_unpackhi_pd(a, b)});
     }
 #elif RESAMPLE_ISA_LEVEL == 1
-    static_assert(std::is_same_v<T, float> && K == 2, "no tap shuffle for this width");
-    const __m128 a = _mm_loadu_ps(x), b = _mm_loadu_ps(x + 4);
-    acc = V::add(V::add(acc, V{_mm_shuffle_ps(a, b, 0x88)}), V{_mm_shuffle_ps(a, b, 0xDD)});
+    if constexpr (std::is_same_v<T, float> && K == 3) {
+      __m128 taps[3];
+      threes(_mm_loadu_ps(x), _mm_loadu_ps(x + 4), _mm_loadu_ps(x + 8), taps);
+      for (const __m128& tap : taps) acc = V::add(acc, V{tap});
+    } else if constexpr (std::is_same_v<T, double> && K == 3) {
+      const __m128d a = _mm_loadu_pd(x), b = _mm_loadu_pd(x + 2), c = _mm_loadu_pd(x + 4);
+      acc = V::add(acc, V{_mm_shuffle_pd(a, b, 0x2)});
+      acc = V::add(acc, V{_mm_shuffle_pd(a, c, 0x1)});
+      acc = V::add(acc, V{_mm_shuffle_pd(b, c, 0x2)});
+    } else {
+      static_assert(std::is_same_v<T, float> && K == 2, "no tap shuffle for this width");
+      const __m128 a = _mm_loadu_ps(x), b = _mm_loadu_ps(x + 4);
+      acc = V::add(V::add(acc, V{_mm_shuffle_ps(a, b, 0x88)}), V{_mm_shuffle_ps(a, b, 0xDD)});
+    }
 #endif
   }
 }
@@ -135,7 +187,7 @@ void add_taps(const T* x, vec<T>& acc) {
 template <class T, int K>
 vec<T> in_order(vec<T> v) {
 #if RESAMPLE_ISA_LEVEL == 2
-  if constexpr (K > 1 && K < vec<T>::lanes) {
+  if constexpr ((K == 2 || K == 4) && K < vec<T>::lanes) {
     if constexpr (std::is_same_v<T, float> && K == 2) {
       return {_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(v.value), 0xD8))};
     } else if constexpr (std::is_same_v<T, float> && K == 4) {
@@ -154,6 +206,7 @@ void with_uniform_width(int k, F f) {
   switch (k) {
     case 1: f(std::integral_constant<int, 1>{}); break;
     case 2: f(std::integral_constant<int, 2>{}); break;
+    case 3: f(std::integral_constant<int, 3>{}); break;
     case 4: f(std::integral_constant<int, 4>{}); break;
     case 8: f(std::integral_constant<int, 8>{}); break;
     default: f(std::integral_constant<int, 16>{}); break;

@@ -49,10 +49,16 @@ struct fixed_point_kernels {
   void (*horizontal_pairs)(const std::uint8_t*, int, int, std::uint8_t*, const std::int64_t*, const int*,
                            const std::int32_t*, const std::int32_t*, int, bool, int, std::int64_t, std::int64_t,
                            std::int64_t);
+  /// The H and W passes of two-tap outputs by blends (fp_blend_rows, fp_blend_row); null where the
+  /// set has no such loop.
+  void (*blend_rows)(std::uint8_t*, std::uint8_t*, const std::uint8_t*, const std::uint8_t*, std::int16_t,
+                     std::int16_t, std::int64_t);
+  void (*blend_row)(const std::uint8_t*, std::uint8_t*, const std::int64_t*, const int*, const std::int16_t*,
+                    const char*, const std::uint8_t*, std::int64_t, std::int64_t);
 };
 
 // The table of one set's loops, in the member order above; the last arguments are the three
-// loops by column pairs.
+// loops by column pairs and the blends.
 #define RESAMPLE_FP_KERNEL_SET(ns, has_row_loop, ...)                          \
   fixed_point_kernels {                                                        \
     &ns::fixed_point::fp_vertical, &ns::fixed_point::fp_vertical_two,          \
@@ -72,11 +78,13 @@ inline fixed_point_kernels fixed_point_kernels_for(instruction_set isa) {
   namespace avx2_fp = avx2::fixed_point;
   if (isa == instruction_set::avx2) {
     return RESAMPLE_FP_KERNEL_SET(avx2, true, &avx2_fp::fp_interleave_pairs, &avx2_fp::fp_pack_pairs,
-                                  &avx2_fp::fp_horizontal_pairs);
+                                  &avx2_fp::fp_horizontal_pairs, &avx2_fp::fp_blend_rows, &avx2_fp::fp_blend_row);
   }
-  if (isa == instruction_set::sse2) return RESAMPLE_FP_KERNEL_SET(sse2, false, nullptr, nullptr, nullptr);
+  if (isa == instruction_set::sse2) {
+    return RESAMPLE_FP_KERNEL_SET(sse2, false, nullptr, nullptr, nullptr, nullptr, nullptr);
+  }
 #endif
-  return RESAMPLE_FP_KERNEL_SET(portable, false, nullptr, nullptr, nullptr);
+  return RESAMPLE_FP_KERNEL_SET(portable, false, nullptr, nullptr, nullptr, nullptr, nullptr);
 }
 
 #undef RESAMPLE_FP_KERNEL_SET

@@ -8,7 +8,9 @@
 // sum because the exact sum fits in int32 (check_fixed_point_range). PyTorch's int16 weights
 // have hi = 0 and skip the second multiply-add; Pillow's 22-bit weights need both, or, when
 // the hi halves fit signed bytes, a u8 x s8 multiply-add (pmaddubsw) on bytes. The loops
-// that gather bytes with byte shuffles (pshufb) are AVX2-only; SSE2 packs planar rows instead.
+// that gather bytes with byte shuffles (pshufb), and the W pass by column pairs, are
+// AVX2-only; SSE2 packs planar rows instead. The AVX2 loops keep their sums in GNU vector types
+// (fp_v8si), whose += GCC compiles without a register copy per step.
 // No include guard: included by isa_variants.inl once per set, with RESAMPLE_ISA_NAMESPACE and
 // RESAMPLE_ISA_LEVEL (0 portable, 1 SSE2, 2 AVX2) defined.
 
@@ -167,6 +169,74 @@ inline void fp_vertical(std::uint8_t* out, const std::uint8_t* const* rows, cons
     fp_vertical_impl<fp_hi::words>(out, rows, w, lo_pairs, hi_pairs, hi_bytes, count, length, precision);
   }
 }
+
+#if RESAMPLE_ISA_LEVEL == 2
+/// The H (or W) pass of two-tap outputs by blends (fixed_point_axis::blend): out0[x] = a[x] +
+/// round((b[x] - a[x]) * w0 / 2^15), and the same into out1 with w1 unless out1 is null (an
+/// upscale's neighbours read the same rows), for x < n.
+inline void fp_blend_rows(std::uint8_t* out0, std::uint8_t* out1, const std::uint8_t* a, const std::uint8_t* b,
+                          std::int16_t w0, std::int16_t w1, std::int64_t n) {
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i v0 = _mm256_set1_epi16(w0), v1 = _mm256_set1_epi16(w1);
+  std::int64_t x = 0;
+  for (; x + 32 <= n; x += 32) {
+    const __m256i pa = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + x));
+    const __m256i pb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + x));
+    const __m256i a_lo = _mm256_unpacklo_epi8(pa, zero), a_hi = _mm256_unpackhi_epi8(pa, zero);
+    const __m256i d_lo = _mm256_sub_epi16(_mm256_unpacklo_epi8(pb, zero), a_lo);
+    const __m256i d_hi = _mm256_sub_epi16(_mm256_unpackhi_epi8(pb, zero), a_hi);
+    // unpack and pack both work per 128-bit lane, so the bytes come back in order.
+    const auto blend = [&](const __m256i& w) {
+      return _mm256_packus_epi16(_mm256_add_epi16(a_lo, _mm256_mulhrs_epi16(d_lo, w)),
+                                 _mm256_add_epi16(a_hi, _mm256_mulhrs_epi16(d_hi, w)));
+    };
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out0 + x), blend(v0));
+    if (out1) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out1 + x), blend(v1));
+  }
+  for (; x < n; ++x) {
+    const std::int32_t d = static_cast<std::int32_t>(b[x]) - a[x];
+    out0[x] = static_cast<std::uint8_t>(a[x] + ((d * w0 + 16384) >> 15));
+    if (out1) out1[x] = static_cast<std::uint8_t>(a[x] + ((d * w1 + 16384) >> 15));
+  }
+}
+
+/// The W pass of one planar row by blends (fixed_point_axis::blend_masks): 32 outputs per step
+/// from blocks of 16 whose halves each load the 16 bytes from their first output's first index.
+/// `in` is a row padded with 16 readable bytes whose pixel 0 is source index `shift`.
+inline void fp_blend_row(const std::uint8_t* in, std::uint8_t* out, const std::int64_t* first, const int* count,
+                         const std::int16_t* blend, const char* block_fits, const std::uint8_t* masks,
+                         std::int64_t out_extent, std::int64_t shift) {
+  const auto one_by_one = [&](std::int64_t from, std::int64_t to) {
+    for (std::int64_t k = from; k < to; ++k) {
+      const std::uint8_t* x = in + first[k] - shift;
+      const std::int32_t d = static_cast<std::int32_t>(x[count[k] > 1 ? 1 : 0]) - x[0];
+      out[k] = static_cast<std::uint8_t>(x[0] + ((d * blend[k] + 16384) >> 15));
+    }
+  };
+  const auto block = [&](std::int64_t b) {  // 16 outputs as 16-bit values, in order
+    const __m256i pixels = _mm256_inserti128_si256(
+        _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + first[b * 16] - shift))),
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + first[b * 16 + 8] - shift)), 1);
+    const __m256i x0 = _mm256_shuffle_epi8(pixels, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(masks + b * 64)));
+    const __m256i x1 =
+        _mm256_shuffle_epi8(pixels, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(masks + b * 64 + 32)));
+    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blend + b * 16));
+    return _mm256_add_epi16(x0, _mm256_mulhrs_epi16(_mm256_sub_epi16(x1, x0), w));
+  };
+  std::int64_t o = 0;
+  for (; o + 32 <= out_extent; o += 32) {
+    const std::int64_t b = o / 16;
+    if (!(block_fits[b] & block_fits[b + 1])) {
+      one_by_one(o, o + 32);
+      continue;
+    }
+    // The pack interleaves the two blocks by lane; the permute puts the quarters in order.
+    const __m256i packed = _mm256_packus_epi16(block(b), block(b + 1));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + o), _mm256_permute4x64_epi64(packed, 0xD8));
+  }
+  one_by_one(o, out_extent);
+}
+#endif
 
 /// Two H-pass output rows that read the same input rows with different weights (an upscale's
 /// neighbours): the rows are loaded and widened once for both. `rows` as for fp_vertical_impl.
@@ -439,8 +509,19 @@ inline void fp_interleave_pairs(const std::uint8_t* in, int channels, std::int64
   const std::int64_t group = 2 * channels;  // bytes per pixel pair
   std::int64_t k = 0;
   if (channels == 3) {
-    // Two pixel pairs per 16-byte shuffle; each store's last 4 bytes are overwritten next.
+    // Two pixel pairs per 16-byte shuffle (four per step in the two lanes); each store's last 4
+    // bytes are overwritten next.
     const __m128i order = _mm_setr_epi8(0, 3, 1, 4, 2, 5, 6, 9, 7, 10, 8, 11, 12, 13, 14, 15);
+    const __m256i orders = _mm256_broadcastsi128_si256(order);
+    for (; k * group + 28 <= available && k + 4 <= pairs; k += 4) {
+      const std::uint8_t* at = in + k * group;
+      const __m256i x = _mm256_inserti128_si256(
+          _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at))),
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 12)), 1);
+      const __m256i y = _mm256_shuffle_epi8(x, orders);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k * group), _mm256_castsi256_si128(y));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k * group + 12), _mm256_extracti128_si256(y, 1));
+    }
     for (; k * group + 16 <= available && k + 2 <= pairs; k += 2) {
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + k * group));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k * group), _mm_shuffle_epi8(x, order));
@@ -480,46 +561,50 @@ void fp_horizontal_pairs_impl(const std::uint8_t* packed, int channels, std::uin
   const __m256i zero = _mm256_setzero_si256();
   const __m128i bits = _mm_cvtsi32_si128(precision);
   const std::int64_t step = channels * 2 * Lanes;  // bytes from a pixel pair to the next
-  for (std::int64_t q = begin * channels; q < end * channels; ++q) {
-    const std::int64_t o = q / channels;
-    // Column pair (first - shift) / 2 * channels + c, of 2 * Lanes bytes.
-    const std::uint8_t* pair = packed + ((first[o] - shift) / 2 * channels + q % channels) * 2 * Lanes;
+  std::uint8_t* target = out;
+  for (std::int64_t o = begin; o < end; ++o) {
+    const std::uint8_t* pixel_pair = packed + ((first[o] - shift) >> 1) * step;
     const std::int32_t* wl = lo + o * width;
     const std::int32_t* wh = hi + o * width;
     const int n = count[o];
-    // a0, a1: rows 0-3 | 16-19 and 4-7 | 20-23 (32 lanes) or 0-3 | 8-11 and 4-7 | 12-15 (16);
-    // a2, a3: rows 8-11 | 24-27 and 12-15 | 28-31. h0, h1: the hi sums of the two registers.
-    fp_v8si a0 = fp_v8si(bias), a1 = a0, a2 = a0, a3 = a0;
-    fp_v16hi h0 = fp_v16hi(zero), h1 = h0;
-    for (int p = 0; p < n; ++p, pair += step) {
-      const __m256i l = _mm256_set1_epi32(wl[p]);
-      const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair));
-      a0 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x0, zero), l));
-      a1 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x0, zero), l));
-      if (!Fits16) h0 += fp_v16hi(_mm256_maddubs_epi16(x0, _mm256_set1_epi32(wh[p])));
+    for (int c = 0; c < channels; ++c, target += Lanes) {
+      // a0, a1: rows 0-3 | 16-19 and 4-7 | 20-23 (32 lanes) or 0-3 | 8-11 and 4-7 | 12-15 (16);
+      // a2, a3: rows 8-11 | 24-27 and 12-15 | 28-31. h0, h1: the hi sums of the two registers.
+      fp_v8si a0 = fp_v8si(bias), a1 = a0, a2 = a0, a3 = a0;
+      fp_v16hi h0 = fp_v16hi(zero), h1 = h0;
+      const std::uint8_t* pair = pixel_pair + c * 2 * Lanes;
+      for (int p = 0; p < n; ++p, pair += step) {
+        const __m256i l = _mm256_set1_epi32(wl[p]);
+        const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair));
+        a0 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x0, zero), l));
+        a1 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x0, zero), l));
+        if (!Fits16) h0 += fp_v16hi(_mm256_maddubs_epi16(x0, _mm256_set1_epi32(wh[p])));
+        if (Lanes == 32) {
+          const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair + 32));
+          a2 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x1, zero), l));
+          a3 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x1, zero), l));
+          if (!Fits16) h1 += fp_v16hi(_mm256_maddubs_epi16(x1, _mm256_set1_epi32(wh[p])));
+        }
+      }
+      if (!Fits16) {  // the 16-bit hi sums as high halves: hi * 2^16
+        a0 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h0)));
+        a1 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h0)));
+      }
+      const __m256i r01 =
+          _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a0), bits), _mm256_sra_epi32(__m256i(a1), bits));
       if (Lanes == 32) {
-        const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair + 32));
-        a2 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x1, zero), l));
-        a3 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x1, zero), l));
-        if (!Fits16) h1 += fp_v16hi(_mm256_maddubs_epi16(x1, _mm256_set1_epi32(wh[p])));
+        if (!Fits16) {
+          a2 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h1)));
+          a3 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h1)));
+        }
+        const __m256i r23 =
+            _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a2), bits), _mm256_sra_epi32(__m256i(a3), bits));
+        // rows 0-7 | 16-23 and 8-15 | 24-31: the byte pack puts them in order.
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(target), _mm256_packus_epi16(r01, r23));
+      } else {
+        const __m128i rows = _mm_packus_epi16(_mm256_castsi256_si128(r01), _mm256_extracti128_si256(r01, 1));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(target), rows);
       }
-    }
-    if (!Fits16) {  // the 16-bit hi sums as high halves: hi * 2^16
-      a0 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h0)));
-      a1 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h0)));
-    }
-    const __m256i r01 = _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a0), bits), _mm256_sra_epi32(__m256i(a1), bits));
-    if (Lanes == 32) {
-      if (!Fits16) {
-        a2 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h1)));
-        a3 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h1)));
-      }
-      const __m256i r23 = _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a2), bits), _mm256_sra_epi32(__m256i(a3), bits));
-      // rows 0-7 | 16-23 and 8-15 | 24-31: the byte pack puts them in order.
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + (q - begin * channels) * 32), _mm256_packus_epi16(r01, r23));
-    } else {
-      const __m128i rows = _mm_packus_epi16(_mm256_castsi256_si128(r01), _mm256_extracti128_si256(r01, 1));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + (q - begin * channels) * 16), rows);
     }
   }
 }

@@ -5,9 +5,11 @@
 // extent is unchanged. Each pass computes, for every output,
 //   acc = 2^(p-1) + sum_j x[first + j] * w_j  (int32, exact),  out = clamp(acc >> p, 0, 255).
 // The W pass picks its loop by layout: along the row when each output's taps lie close
-// together (NCHW upscales); 32, 16 or 8 planar rows at a time transposed into pixels of as
-// many bytes (NCHW downscales); interleaved pixels of up to 4 channels (RGB, RGBA); groups of 8
-// channels (wider channels-last); or a scalar loop over any strides. The H pass runs along
+// together (NCHW upscales); by column pairs of 32 rows (AVX2), for planar rows and for
+// interleaved pixels of up to 4 channels (RGB, RGBA), each pair of adjacent columns packed once
+// for all the outputs that read it; otherwise 16 or 8 planar rows at a time transposed into
+// pixels of as many bytes, interleaved pixels of up to 4 channels one row at a time, groups of 8
+// channels (wider channels-last), or a scalar loop over any strides. The H pass runs along
 // whole rows.
 // Trilinear runs three passes through 16-bit intermediates holding value * 2^8, so that its
 // two intermediate roundings cost at most 2^-8 each (see fixed_point_plan.hpp), each a row of
@@ -133,6 +135,17 @@ inline void fixed_point_horizontal(const fixed_point_kernels& kernels, const box
   const std::int64_t first_column = t.read_begin;
   const std::int64_t columns = t.read_end - first_column;
   std::int64_t r = 0;
+  if (channels == 1 && sw == 1 && dw == 1 && t.blend_rows && kernels.blend_row) {
+    // Planar rows of two-tap outputs that read nearby bytes: blends along the row, from a
+    // padded copy.
+    s.row.assign(static_cast<std::size_t>(columns + 16), 0);
+    for (; r < rows; ++r) {
+      std::memcpy(s.row.data(), src.at(0, r, first_column), static_cast<std::size_t>(columns));
+      kernels.blend_row(s.row.data(), dst.at(0, r, 0), t.first.data(), t.count.data(), t.blend.data(),
+                        t.blend_block_fits.data(), t.blend_masks.data(), t.out, first_column);
+    }
+    return;
+  }
   if (channels == 1 && sw == 1 && dw == 1 && t.row_kernel && kernels.has_row_loop) {
     // Planar rows whose outputs read nearby bytes: along the row, from a padded copy.
     s.row.assign(static_cast<std::size_t>(columns + 16), 0);
@@ -235,6 +248,19 @@ inline void fixed_point_vertical(const fixed_point_kernels& kernels, const box<c
                                  std::int64_t end, std::int64_t shift, fixed_point_scratch& s) {
   const bool dense = src.dense_rows() && dst.dense_rows();
   const std::int64_t length = src.extent[2] * src.extent[3];
+  if (dense && t.blends && kernels.blend_rows) {
+    // Two taps by blends, neighbours that read the same rows together.
+    for (std::int64_t o = begin; o < end; ++o) {
+      const std::uint8_t* a = src.at(0, t.first[o] - shift, 0);
+      const std::uint8_t* b = t.count[o] > 1 ? a + src.stride[1] : a;
+      const bool pair = o + 1 < end && t.first[o + 1] == t.first[o] && t.count[o + 1] == t.count[o];
+      kernels.blend_rows(dst.at(0, o - begin, 0), pair ? dst.at(0, o + 1 - begin, 0) : nullptr, a, b,
+                         t.blend[static_cast<std::size_t>(o)], pair ? t.blend[static_cast<std::size_t>(o + 1)] : 0,
+                         length);
+      o += pair ? 1 : 0;
+    }
+    return;
+  }
   s.rows.resize(static_cast<std::size_t>(t.width + 1));
   for (std::int64_t o = begin; o < end; ++o) {
     const int n = t.count[o];

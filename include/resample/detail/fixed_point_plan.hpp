@@ -57,6 +57,7 @@ class fixed_point_plan {
       prepare_hi_bytes(t);
       prepare_row_blocks(t);
       prepare_even_pairs(t);
+      prepare_blends(t);
       axes_.push_back(std::move(t));
     }
   }

@@ -76,6 +76,19 @@ struct fixed_point_axis {
   std::vector<std::int32_t> even_hi;
   std::int64_t even_begin = 0;
   std::int64_t even_end = 0;
+  /// Every output has two taps whose weights are non-negative and sum to exactly 2^precision,
+  /// precision <= 15 (one tap of weight 2^precision counts, as its index twice): then
+  /// (2^(p-1) + x0 * w0 + x1 * w1) >> p = x0 + (2^(p-1) + (x1 - x0) * w1) >> p, a 16-bit
+  /// multiply with rounding (pmulhrsw) of x1 - x0 by blend[o] = w1 * 2^(15 - p), exactly.
+  /// PyTorch's int16 weights of bilinear and linear outputs mostly qualify.
+  bool blends = false;
+  std::vector<std::int16_t> blend;
+  /// The W pass of planar rows by blends: blocks of 16 outputs whose 8-output halves read the 16
+  /// bytes from their first output's first index; per block, byte-shuffle masks (32 bytes for x0,
+  /// then 32 for x1) that spread each output's taps into 16-bit lanes.
+  std::vector<char> blend_block_fits;
+  std::vector<std::uint8_t> blend_masks;
+  bool blend_rows = false;  ///< nearly every block fits: use the W pass by blends for planar rows
 
   std::int64_t read_begin = 0;  ///< span_begin(0, out), set by split_fixed_point_weights
   std::int64_t read_end = 0;    ///< span_end(0, out)
@@ -260,6 +273,46 @@ inline void prepare_even_pairs(fixed_point_axis& t) {
     t.even_lo.clear();
     t.even_hi.clear();
   }
+}
+
+/// Fills the blends (see fixed_point_axis::blends).
+inline void prepare_blends(fixed_point_axis& t) {
+  t.blends = false;
+  t.blend.clear();
+  if (t.precision > 15) return;
+  const std::int32_t one = std::int32_t{1} << t.precision;
+  std::vector<std::int16_t> blend(static_cast<std::size_t>(t.out));
+  for (std::int64_t o = 0; o < t.out; ++o) {
+    const std::int32_t* w = t.weights(o);
+    const int n = t.count[o];
+    const std::int32_t w1 = n == 2 ? w[1] : 0;
+    if (n < 1 || n > 2 || w[0] < 0 || w1 < 0 || w[0] + w1 != one || w1 == one) return;
+    blend[static_cast<std::size_t>(o)] = static_cast<std::int16_t>(w1 << (15 - t.precision));
+  }
+  t.blends = true;
+  t.blend = std::move(blend);
+  const std::int64_t blocks = t.out / 16;
+  t.blend_block_fits.assign(static_cast<std::size_t>(blocks), 0);
+  t.blend_masks.assign(static_cast<std::size_t>(blocks * 64), 0x80);
+  std::int64_t fitting = 0;
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    bool fits = true;
+    for (int k = 0; k < 16; ++k) {
+      const std::int64_t o = b * 16 + k, base = t.first[b * 16 + k / 8 * 8];
+      const std::int64_t second = t.first[o] + (t.count[o] > 1 ? 1 : 0);
+      fits = fits && t.first[o] >= base && second - base < 16;
+    }
+    if (!fits) continue;
+    ++fitting;
+    t.blend_block_fits[static_cast<std::size_t>(b)] = 1;
+    for (int k = 0; k < 16; ++k) {
+      const std::int64_t o = b * 16 + k, base = t.first[b * 16 + k / 8 * 8];
+      std::uint8_t* masks = t.blend_masks.data() + b * 64 + (k / 8) * 16 + (k % 8) * 2;
+      masks[0] = static_cast<std::uint8_t>(t.first[o] - base);
+      masks[32] = static_cast<std::uint8_t>(t.first[o] + (t.count[o] > 1 ? 1 : 0) - base);
+    }
+  }
+  t.blend_rows = blocks > 0 && fitting * 10 >= blocks * 9;
 }
 
 /// Rounds half away from zero into an int, as Pillow's normalize_coeffs_8bpc and PyTorch's
