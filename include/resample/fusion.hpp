@@ -103,9 +103,16 @@ std::vector<pyramid<W>> weight_pyramids(std::size_t count, const dims& weight_sh
   return pyramids;
 }
 
+/// Levels 1.. of the weight pyramids from their level 0, every level of every pyramid at once.
 template <class W>
 void fill_weight_pyramids(std::vector<pyramid<W>>& pyramids, const pyramid_options& popts, const execution& exec) {
-  for (pyramid<W>& p : pyramids) fill_gaussian(p, p.level(0), popts, exec);
+  std::vector<row_source<W>> bases;
+  std::vector<std::vector<tensor_view<W>>> levels;
+  for (pyramid<W>& p : pyramids) {
+    bases.push_back(row_source<W>{p.level(0)});
+    levels.push_back(levels_from(p, 1));
+  }
+  gaussian_levels(bases, levels, popts, exec);
 }
 
 /// Level 0 of every image's weight pyramid from its Mertens weight: w_i / sum_j w_j (OpenCV's

@@ -327,6 +327,33 @@ void down_level(const row_source<T, S>& finer, const tensor_view<T>& coarser, co
   }
 }
 
+/// Gaussian levels of a batch of images of one shape: levels[i][l] is down of levels[i][l - 1]
+/// (of bases[i] for l = 0). pyr_down runs every level of every image in one parallel_steps.
+template <class T, class S>
+void gaussian_levels(const std::vector<row_source<T, S>>& bases,
+                     const std::vector<std::vector<tensor_view<T>>>& levels, const pyramid_options& popts,
+                     const execution& exec) {
+  if (levels.empty() || levels[0].empty()) return;
+  if (!popts.down) {
+    pyr_down_cascade(bases, levels, exec);
+    return;
+  }
+  for (std::size_t i = 0; i < bases.size(); ++i) {
+    down_level(bases[i], levels[i][0], popts, exec);
+    for (std::size_t l = 1; l < levels[i].size(); ++l) {
+      down_level(row_source<T>{levels[i][l - 1]}, levels[i][l], popts, exec);
+    }
+  }
+}
+
+/// The owned levels first .. of a pyramid, for gaussian_levels.
+template <class T>
+std::vector<tensor_view<T>> levels_from(pyramid<T>& p, int first) {
+  std::vector<tensor_view<T>> views;
+  for (int l = first; l < p.levels(); ++l) views.push_back(p.mutable_level(l));
+  return views;
+}
+
 /// Elementwise out = a op b over 4-D views of one shape (out may alias a).
 template <class T, class Op>
 void combine_views(const tensor_view<const T>& a, const tensor_view<const T>& b, const tensor_view<T>& out, Op op) {
@@ -381,8 +408,7 @@ void up_level(const tensor_view<const T>& coarser, const row_source<T, B>& base,
 /// Fills levels 1.. of `g` with the Gaussian levels of `base` (level 0, read through a source).
 template <class T, class S>
 void fill_gaussian(pyramid<T>& g, const row_source<T, S>& base, const pyramid_options& popts, const execution& exec) {
-  if (g.levels() > 1) down_level(base, g.mutable_level(1), popts, exec);
-  for (int l = 2; l < g.levels(); ++l) down_level(row_source<T>{g.level(l - 1)}, g.mutable_level(l), popts, exec);
+  gaussian_levels(std::vector<row_source<T, S>>{base}, {levels_from(g, 1)}, popts, exec);
 }
 
 template <class T>

@@ -43,20 +43,30 @@ void fold_stored_level(int level, std::size_t count, const dims& shape, const Im
 }
 
 /// One streaming pass: level `level` of the result, from level + 1 of every image (`above[i]`),
-/// the images' rows of this level (base_row(i, n, c, y, scratch)) and the collapsed sum of the
-/// levels above (`sum_above`).
-template <class W, class BaseRow, class Out, class Fold>
-void fuse_level(int level, const std::vector<tensor_view<const W>>& above, const BaseRow& base_row,
-                const tensor_view<const W>& sum_above, const row_sink<W, Out>& out, const Fold& fold,
-                const execution& exec) {
-  const std::size_t count = above.size();
-  const index_t channels = sum_above.extent(1), sh = sum_above.extent(2), sw = sum_above.extent(3);
-  const index_t dh = out.view.extent(2), dw = out.view.extent(3);
-  const pyramid_kernel_set<W> k = pyramid_kernels_for<W>(exec.isa);
-  const band_split split =
-      split_bands(exec, sum_above.extent(0) * channels, sh, 2 * dw * static_cast<index_t>(count + 1), 4);
-  const index_t room = up_ring<W>::row_room(sw, dw);
-  for_each_band(exec, split, channels, sh, [&](index_t n, index_t c, index_t y0, index_t y1) {
+/// the images' rows of this level (`bases[i]`) and the collapsed sum of the levels above
+/// (`sum_above`), written through `out`. Tasks are (plane, band of rows of level + 1).
+template <class W, class B, class Out, class Fold>
+class fuse_pass {
+ public:
+  fuse_pass(int level, std::vector<tensor_view<const W>> above, std::vector<row_source<W, B>> bases,
+            const tensor_view<const W>& sum_above, const row_sink<W, Out>& out, const Fold& fold, const execution& exec)
+      : level_(level), above_(std::move(above)), bases_(std::move(bases)), sum_above_(sum_above), out_(out),
+        fold_(&fold), k_(pyramid_kernels_for<W>(exec.isa)) {
+    const index_t count = static_cast<index_t>(above_.size());
+    split_ = split_bands(exec, sum_above.extent(0) * sum_above.extent(1), sum_above.extent(2),
+                         2 * out.view.extent(3) * (count + 1), 4);
+  }
+
+  const band_split& split() const { return split_; }
+
+  void run(std::int64_t task) const {
+    const std::size_t count = above_.size();
+    const index_t channels = sum_above_.extent(1), sh = sum_above_.extent(2), sw = sum_above_.extent(3);
+    const index_t dh = out_.view.extent(2), dw = out_.view.extent(3);
+    const std::int64_t plane = task / split_.bands;
+    const index_t n = plane / channels, c = plane % channels;
+    const index_t y0 = (task % split_.bands) * split_.per_band, y1 = std::min(y0 + split_.per_band, sh);
+    const index_t room = up_ring<W>::row_room(sw, dw);
     thread_local std::vector<W> ring_rows, scratch;
     thread_local std::vector<up_ring<W>> rings;
     ring_rows.resize((count + 1) * 3 * static_cast<std::size_t>(room));
@@ -71,31 +81,42 @@ void fuse_level(int level, const std::vector<tensor_view<const W>>& above, const
     W* const fused_odd = fused_even + dw;
     W* const staged_even = fused_odd + dw;
     W* const staged_odd = staged_even + dw;
+    const Fold& fold = *fold_;
     for_each_up_row_pair(y0, y1, sh, dh, [&](index_t y, index_t even_row, index_t odd_row) {
       const bool has_odd = odd_row >= 0;
       for (std::size_t i = 0; i < count; ++i) {
         up_ring<W>& ring = rings[i];
-        ring.advance(y, sh, sw, dw, k, [&](index_t r) { return row_pointer(above[i], n, c, r); });
-        const W* even_base = base_row(i, n, c, even_row, base_even);
-        const W* odd_base = has_odd ? base_row(i, n, c, odd_row, base_odd) : nullptr;
-        k.up_column(ring.row(y - 1), ring.row(y), ring.row(y + 1), detail_even, has_odd ? detail_odd : nullptr,
-                    even_base, odd_base, dw, up_epilogue::subtract_from_base);
-        fold(level, i, n, c, even_row, detail_even, fused_even, dw);
-        if (has_odd) fold(level, i, n, c, odd_row, detail_odd, fused_odd, dw);
+        ring.advance(y, sh, sw, dw, k_, [&](index_t r) { return row_pointer(above_[i], n, c, r); });
+        const W* even_base = bases_[i].row(n, c, even_row, base_even);
+        const W* odd_base = has_odd ? bases_[i].row(n, c, odd_row, base_odd) : nullptr;
+        k_.up_column(ring.row(y - 1), ring.row(y), ring.row(y + 1), detail_even, has_odd ? detail_odd : nullptr,
+                     even_base, odd_base, dw, up_epilogue::subtract_from_base);
+        fold(level_, i, n, c, even_row, detail_even, fused_even, dw);
+        if (has_odd) fold(level_, i, n, c, odd_row, detail_odd, fused_odd, dw);
       }
       up_ring<W>& sum_ring = rings[count];
-      sum_ring.advance(y, sh, sw, dw, k, [&](index_t r) { return row_pointer(sum_above, n, c, r); });
-      W* even = out.target(n, c, even_row, staged_even);
-      W* odd = has_odd ? out.target(n, c, odd_row, staged_odd) : nullptr;
-      k.up_column(sum_ring.row(y - 1), sum_ring.row(y), sum_ring.row(y + 1), even, odd, fused_even,
-                  has_odd ? fused_odd : nullptr, dw, up_epilogue::add_to_base);
-      if (!out.direct()) {
-        out.commit(n, c, even_row, even);
-        if (has_odd) out.commit(n, c, odd_row, odd);
+      sum_ring.advance(y, sh, sw, dw, k_, [&](index_t r) { return row_pointer(sum_above_, n, c, r); });
+      W* even = out_.target(n, c, even_row, staged_even);
+      W* odd = has_odd ? out_.target(n, c, odd_row, staged_odd) : nullptr;
+      k_.up_column(sum_ring.row(y - 1), sum_ring.row(y), sum_ring.row(y + 1), even, odd, fused_even,
+                   has_odd ? fused_odd : nullptr, dw, up_epilogue::add_to_base);
+      if (!out_.direct()) {
+        out_.commit(n, c, even_row, even);
+        if (has_odd) out_.commit(n, c, odd_row, odd);
       }
     });
-  });
-}
+  }
+
+ private:
+  int level_;
+  std::vector<tensor_view<const W>> above_;
+  std::vector<row_source<W, B>> bases_;
+  tensor_view<const W> sum_above_;
+  row_sink<W, Out> out_;
+  const Fold* fold_;
+  pyramid_kernel_set<W> k_;
+  band_split split_;
+};
 
 /// The level-by-level construction: every image's Laplacian pyramid, the fold on each level,
 /// collapse. For interpolate `up` filters, which work on whole levels.
@@ -154,34 +175,43 @@ void fuse_pyramids(const std::vector<row_source<W, S>>& images, const std::vecto
   // Gaussian levels 1.. of every image, and the collapsed sums of levels 1..: index l - 1 holds level l.
   const std::vector<dims> coarse_shapes(shapes.begin() + 1, shapes.end());
   std::vector<pyramid<W>> gaussians;
-  for (const row_source<W, S>& image : images) {
-    gaussians.emplace_back(coarse_shapes, popts, std::nullopt, false);
-    pyramid<W>& g = gaussians.back();
-    down_level(image, g.mutable_level(0), popts, exec);
-    for (int l = 1; l < top; ++l) down_level(row_source<W>{g.level(l - 1)}, g.mutable_level(l), popts, exec);
-  }
+  for (std::size_t i = 0; i < count; ++i) gaussians.emplace_back(coarse_shapes, popts, std::nullopt, false);
+  std::vector<std::vector<tensor_view<W>>> levels;
+  for (pyramid<W>& g : gaussians) levels.push_back(levels_from(g, 0));
+  gaussian_levels(images, levels, popts, exec);
   pyramid<W> sums(coarse_shapes, popts, std::nullopt, false);
-  std::vector<tensor_view<const W>> finer(count), coarser(count);
+  std::vector<tensor_view<const W>> coarser(count);
   for (std::size_t i = 0; i < count; ++i) coarser[i] = gaussians[i].level(top - 1);
   const auto top_row = [&](std::size_t i, index_t n, index_t c, index_t y, W*) {
     return row_pointer(coarser[i], n, c, y);
   };
   fold_stored_level(top, count, shapes[top], top_row, row_sink<W>{sums.mutable_level(top - 1)}, fold, exec);
+  // Levels top - 1 .. 1 into the sums, then level 0 into the output, in one parallel_steps.
+  std::vector<fuse_pass<W, W, W, Fold>> upper;
   for (int l = top - 1; l >= 1; --l) {
+    std::vector<row_source<W>> finer(count);
     for (std::size_t i = 0; i < count; ++i) {
-      finer[i] = gaussians[i].level(l - 1);
+      finer[i] = row_source<W>{gaussians[i].level(l - 1)};
       coarser[i] = gaussians[i].level(l);
     }
-    const auto base_row = [&](std::size_t i, index_t n, index_t c, index_t y, W*) {
-      return row_pointer(finer[i], n, c, y);
-    };
-    fuse_level(l, coarser, base_row, sums.level(l), row_sink<W>{sums.mutable_level(l - 1)}, fold, exec);
+    upper.emplace_back(l, coarser, std::move(finer), sums.level(l), row_sink<W>{sums.mutable_level(l - 1)}, fold,
+                       exec);
   }
   for (std::size_t i = 0; i < count; ++i) coarser[i] = gaussians[i].level(0);
-  const auto image_row = [&](std::size_t i, index_t n, index_t c, index_t y, W* scratch) {
-    return images[i].row(n, c, y, scratch);
-  };
-  fuse_level(0, coarser, image_row, sums.level(0), output, fold, exec);
+  const fuse_pass<W, S, Out, Fold> finest(0, coarser, images, sums.level(0), output, fold, exec);
+  const std::size_t last = upper.size();
+  parallel_steps(
+      exec, static_cast<int>(last + 1),
+      [&](int step) -> const band_split& {
+        return static_cast<std::size_t>(step) < last ? upper[static_cast<std::size_t>(step)].split() : finest.split();
+      },
+      [&](int step, std::int64_t task) {
+        if (static_cast<std::size_t>(step) < last) {
+          upper[static_cast<std::size_t>(step)].run(task);
+        } else {
+          finest.run(task);
+        }
+      });
 }
 
 /// The fold of per-pixel weights: fused (+)= detail * weight, the weight row from level `level`

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../parallel.hpp"
@@ -130,14 +131,61 @@ void for_each_band(const execution& exec, const band_split& split, index_t chann
   });
 }
 
-/// pyr_down of every plane of `in` into `out` (shapes already checked).
+/// Runs steps 0 .. count - 1 in order, step s being split_of(s).tasks independent tasks
+/// run(s, task). With OpenMP, the steps up to the last one worth threads run in one parallel
+/// region, its threads meeting at a barrier between steps rather than forking and joining once
+/// per step, and the small steps after it on the calling thread; with an executor, one
+/// parallel_for per step.
+template <class SplitOf, class Run>
+void parallel_steps(const execution& exec, int count, const SplitOf& split_of, const Run& run) {
+  int threads = 1;
+  [[maybe_unused]] int parallel_count = 0;  // the steps the OpenMP region runs
+  for (int s = 0; s < count; ++s) {
+    if (split_of(s).threads > 1) parallel_count = s + 1;
+    threads = std::max(threads, split_of(s).threads);
+  }
+  int s = 0;
+#if defined(_OPENMP)
+  if (!exec.pool && threads > 1) {
+#pragma omp parallel num_threads(threads)
+    for (int step = 0; step < parallel_count; ++step) {
+      const std::int64_t tasks = split_of(step).tasks;
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t t = 0; t < tasks; ++t) run(step, t);
+    }
+    s = parallel_count;
+  }
+#endif
+  for (; s < count; ++s) {
+    parallel_for(exec, split_of(s).threads, split_of(s).tasks, [&](std::int64_t t) { run(s, t); });
+  }
+}
+
+/// One pyr_down step over a batch of images of one shape: every plane of in[i] into out[i],
+/// split into tasks of (image, plane, band of output rows).
 template <class T, class S>
-void pyr_down_views(const row_source<T, S>& in, const tensor_view<T>& out, const execution& exec) {
-  const index_t channels = in.view.extent(1), sh = in.view.extent(2), sw = in.view.extent(3);
-  const index_t dh = out.extent(2), dw = out.extent(3);
-  const pyramid_kernel_set<T> k = pyramid_kernels_for<T>(exec.isa);
-  const band_split split = split_bands(exec, in.view.extent(0) * channels, dh, dw, 8);
-  for_each_band(exec, split, channels, dh, [&](index_t n, index_t c, index_t y0, index_t y1) {
+class down_pass {
+ public:
+  down_pass(std::vector<row_source<T, S>> in, std::vector<tensor_view<T>> out, const execution& exec)
+      : in_(std::move(in)), out_(std::move(out)), k_(pyramid_kernels_for<T>(exec.isa)) {
+    const tensor_view<const S>& first = in_[0].view;
+    batch_ = first.extent(0);
+    channels_ = first.extent(1);
+    split_ = split_bands(exec, static_cast<index_t>(in_.size()) * batch_ * channels_, out_[0].extent(2),
+                         out_[0].extent(3), 8);
+  }
+
+  const band_split& split() const { return split_; }
+
+  void run(std::int64_t task) const {
+    const std::int64_t plane = task / split_.bands;
+    const std::size_t image = static_cast<std::size_t>(plane / (batch_ * channels_));
+    const index_t n = (plane / channels_) % batch_, c = plane % channels_;
+    const row_source<T, S>& source = in_[image];
+    const tensor_view<T>& target = out_[image];
+    const index_t sh = source.view.extent(2), sw = source.view.extent(3);
+    const index_t dh = target.extent(2), dw = target.extent(3);
+    const index_t y0 = (task % split_.bands) * split_.per_band, y1 = std::min(y0 + split_.per_band, dh);
     thread_local std::vector<work_type<T>> rows;
     thread_local std::vector<T> scratch;
     rows.resize(static_cast<std::size_t>(5 * dw));
@@ -145,22 +193,76 @@ void pyr_down_views(const row_source<T, S>& in, const tensor_view<T>& out, const
     work_type<T>* ring = rows.data();
     T* gathered = scratch.data();
     T* staged = gathered + sw;
-    const bool direct = out.stride(3) == 1;
+    const bool direct = target.stride(3) == 1;
     index_t next = 2 * y0 - 2;  // next source row to filter into the ring
     for (index_t y = y0; y < y1; ++y) {
       for (; next <= 2 * y + 2; ++next) {
-        k.down_row(in.row(n, c, reflect101(next, sh), gathered), sw, ring + ring_slot(next, 5) * dw, dw,
-                   opencv_lanes<T>::horizontal);
+        k_.down_row(source.row(n, c, reflect101(next, sh), gathered), sw, ring + ring_slot(next, 5) * dw, dw,
+                    opencv_lanes<T>::horizontal);
       }
       const work_type<T>* r[5];
       for (int t = 0; t < 5; ++t) r[t] = ring + ring_slot(2 * y - 2 + t, 5) * dw;
-      T* dst = row_pointer(out, n, c, y);
-      k.down_column(r[0], r[1], r[2], r[3], r[4], direct ? dst : staged, dw, opencv_lanes<T>::vertical);
+      T* dst = row_pointer(target, n, c, y);
+      k_.down_column(r[0], r[1], r[2], r[3], r[4], direct ? dst : staged, dw, opencv_lanes<T>::vertical);
       if (!direct) {
-        for (index_t x = 0; x < dw; ++x) dst[x * out.stride(3)] = staged[x];
+        for (index_t x = 0; x < dw; ++x) dst[x * target.stride(3)] = staged[x];
       }
     }
+  }
+
+ private:
+  std::vector<row_source<T, S>> in_;
+  std::vector<tensor_view<T>> out_;
+  pyramid_kernel_set<T> k_;
+  index_t batch_ = 1, channels_ = 1;
+  band_split split_;
+};
+
+/// pyr_down of every plane of every in[i] into out[i] (one shape for all, checked by the
+/// callers).
+template <class T, class S>
+void pyr_down_views(const std::vector<row_source<T, S>>& in, const std::vector<tensor_view<T>>& out,
+                    const execution& exec) {
+  const down_pass<T, S> pass(in, out, exec);
+  parallel_for(exec, pass.split().threads, pass.split().tasks, [&](std::int64_t task) { pass.run(task); });
+}
+
+/// Gaussian levels of a batch of images of one shape: levels[i][l] receives pyr_down of
+/// levels[i][l - 1] (of in[i] for l = 0), every level of every image in one parallel_steps.
+template <class T, class S>
+void pyr_down_cascade(const std::vector<row_source<T, S>>& in, const std::vector<std::vector<tensor_view<T>>>& levels,
+                      const execution& exec) {
+  const std::size_t count = levels[0].size();
+  if (count == 0) return;
+  std::vector<tensor_view<T>> targets;
+  for (const auto& image : levels) targets.push_back(image[0]);
+  const down_pass<T, S> first(in, targets, exec);
+  std::vector<down_pass<T, T>> rest;
+  for (std::size_t l = 1; l < count; ++l) {
+    std::vector<row_source<T>> sources;
+    targets.clear();
+    for (const auto& image : levels) {
+      sources.push_back(row_source<T>{image[l - 1]});
+      targets.push_back(image[l]);
+    }
+    rest.emplace_back(std::move(sources), targets, exec);
+  }
+  const auto split_of = [&](int step) -> const band_split& {
+    return step == 0 ? first.split() : rest[static_cast<std::size_t>(step - 1)].split();
+  };
+  parallel_steps(exec, static_cast<int>(count), split_of, [&](int step, std::int64_t task) {
+    if (step == 0) {
+      first.run(task);
+    } else {
+      rest[static_cast<std::size_t>(step - 1)].run(task);
+    }
   });
+}
+
+/// pyr_down of every plane of `in` into `out` (shapes already checked).
+template <class T, class S>
+void pyr_down_views(const row_source<T, S>& in, const tensor_view<T>& out, const execution& exec) {
+  pyr_down_views(std::vector<row_source<T, S>>{in}, std::vector<tensor_view<T>>{out}, exec);
 }
 
 template <class T>
