@@ -139,13 +139,19 @@ class plan {
     // A chunk recomputes the inner passes for the input slices it shares with its neighbours;
     // at least min_chunk_rows output slices per chunk keeps that overhead small.
     constexpr std::int64_t min_chunk_rows = 16;
-    const std::int64_t per_chunk =
+    const std::int64_t total = input.extent(0) * channels * plane_elements;
+    const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
+    std::int64_t per_chunk =
         rows_are_channels ? outer_extent
                           : std::clamp<std::int64_t>(std::max(exec.grain_elements / row_elements, min_chunk_rows), 1,
                                                      outer_extent);
+    if (!rows_are_channels && threads > 1) {
+      // A few boxes (one RGB image) still give every thread several chunks to balance.
+      constexpr std::int64_t chunks_per_thread = 4;
+      const std::int64_t wanted = std::int64_t(threads) * chunks_per_thread;
+      per_chunk = std::min(per_chunk, std::max((boxes * outer_extent + wanted - 1) / wanted, min_chunk_rows));
+    }
     const std::int64_t chunks_per_box = (outer_extent + per_chunk - 1) / per_chunk;
-    const std::int64_t total = input.extent(0) * channels * plane_elements;
-    const int threads = total < exec.min_parallel_elements ? 1 : detail::resolve_threads(exec);
 
     const auto kernels = detail::kernels_for<std::conditional_t<is_floating, T, float>>(exec.isa);
     const auto area_kernels = detail::area_kernels_for<std::conditional_t<is_floating, T, float>>(exec.isa);
@@ -173,7 +179,7 @@ class plan {
           detail::gather_box(src, dst, gather_indices_, outer, {begin, end}, {}, stream_out);
         }
       } else if constexpr (is_floating) {
-        weigh_chunk(kernels, area_kernels, src, dst, begin, end);
+        weigh_chunk(kernels, area_kernels, src, dst, begin, end, stream_out);
       } else if constexpr (is_half) {
         // Widen the input slices this chunk reads, run the float passes, round the outputs.
         thread_local detail::half_scratch staging;
@@ -184,7 +190,7 @@ class plan {
         const detail::box<float> staged_dst = detail::shifted_dense_box(staging.output, dst, outer, begin, end - begin);
         weigh_chunk(kernels, area_kernels,
                     detail::box<const float>{staged_src.data, staged_src.extent, staged_src.stride}, staged_dst,
-                    begin, end);
+                    begin, end, false);
         detail::narrow_box(conversions, staging.output.data(), detail::slab_of(dst, outer, begin, end - 1));
       }
     });
@@ -194,15 +200,15 @@ class plan {
   template <class U>
   void weigh_chunk(const detail::kernel_set<U>& kernels, const detail::area_kernel_set<U>& area_kernels,
                    const detail::box<const U>& src, const detail::box<U>& dst, std::int64_t begin,
-                   std::int64_t end) const {
+                   std::int64_t end, bool stream_out) const {
     thread_local detail::separable_scratch<U> scratch;
     const int spatial = static_cast<int>(geometry_.axes.size());
     if (geometry_.mode == mode::area) {
       thread_local detail::area_scratch<U> area_scratch;
       detail::area_box(area_kernels, src, dst, area_windows_, spatial, 3 - spatial, {begin, end}, area_scratch);
     } else {
-      detail::resample_separable_chunk(kernels, src, dst, tables_, begin, end, scratch,
-                                       interleaved_w_ ? &*interleaved_w_ : nullptr);
+      const detail::separable_choices<U> choices{interleaved_w_ ? &*interleaved_w_ : nullptr, stream_out};
+      detail::resample_separable_chunk(kernels, src, dst, tables_, begin, end, scratch, choices);
     }
   }
 

@@ -6,9 +6,10 @@
 // without index loads when the W indices keep, halve or double the width, else by lane
 // permutations or one by one; packed channels as whole pixel vectors). Upscaling repeats input
 // rows: a run of output rows that read the same input row is made from it while it is in
-// cache. Large outputs are written with streaming stores, which save the read of every output
-// cache line that an ordinary store first makes (write-allocate), most of the traffic of an
-// upscale, and leave the caches to the input.
+// cache. Outputs of packed channels larger than the caches are written with streaming stores,
+// which save the read of every output cache line that an ordinary store first makes
+// (write-allocate), most of the traffic of an upscale, and leave the caches to the input;
+// planar rows measured faster with ordinary stores even then.
 #pragma once
 
 #include <algorithm>
@@ -31,10 +32,10 @@ struct permuted_gather {
   const permuted_taps<T>* table = nullptr;
 };
 
-/// Outputs of at least this many bytes are written with streaming stores (see above): beyond
-/// the second-level caches and most of a last-level cache, their lines would only evict the
-/// input on their way to memory.
-inline constexpr std::int64_t streaming_output_bytes = std::int64_t(8) << 20;
+/// Outputs of packed channels of at least this many bytes stream (see above): larger than the
+/// last-level cache of most CPUs, their lines would only evict the input on their way to
+/// memory. Smaller outputs stay in that cache, where ordinary stores are faster.
+inline constexpr std::int64_t streaming_output_bytes = std::int64_t(32) << 20;
 
 /// memcpy with non-temporal stores for the 16-byte aligned part of `dst`; stream_fence must
 /// follow before the copy is read by another thread.
@@ -177,30 +178,25 @@ void gather_box(const box<const T>& src, const box<T>& dst, const std::array<std
   const std::int64_t channels = src.extent[3];
   const std::int64_t w_begin = range[2][0], w_end = range[2][1];
   const index_rule rule = channels == 1 ? find_index_rule(iw, w_begin, w_end) : index_rule{};
-  // Output rows whose W and K form one contiguous run: `run` elements from `first` on.
+  // Output rows whose W and K form one contiguous run: `run_bytes` from element `first` on.
   const bool dense_out = (channels == 1 && dst.stride[2] == 1) || dst.dense_rows();
   const bool packed = channels > 1 && src.stride[3] == 1 && dense_out;
-  const bool streamed = stream && dense_out;
+  const bool streamed = stream && packed;
   const std::int64_t first = w_begin * channels;
   const std::size_t run_bytes = static_cast<std::size_t>((w_end - w_begin) * channels) * sizeof(T);
   const std::size_t pixel_bytes = static_cast<std::size_t>(channels) * sizeof(T);
-  thread_local std::vector<T> made;  // a streamed planar row
-  if (streamed && !packed) made.resize(static_cast<std::size_t>(w_end));
   for (std::int64_t d = range[0][0]; d < range[0][1]; ++d) {
-    // Runs [h, h_end) of output rows that read the same input row (upscaling repeats rows).
+    // Runs [h, h_end) of output rows that read the same input row.
     for (std::int64_t h = range[1][0], h_end = h; h < range[1][1]; h = h_end) {
       const T* row = src.at(indices[0][d], indices[1][h], 0);
       for (h_end = h + 1; h_end < range[1][1] && indices[1][h_end] == indices[1][h];) ++h_end;
       const auto target = [&](std::int64_t r) { return dst.at(d, r, 0); };
-      if (streamed && packed) {
-        // Each pixel from the input, streamed into every row of the run.
+      if (streamed) {
+        // Each pixel from the input, into every row of the run.
         for (std::int64_t w = w_begin; w < w_end; ++w) {
           const T* pixel = row + iw[w] * src.stride[2];
           for (std::int64_t r = h; r < h_end; ++r) stream_copy(target(r) + w * channels, pixel, pixel_bytes);
         }
-      } else if (streamed) {
-        gather_row(row, made.data(), src, dst, iw, w_begin, w_end, rule, permuted);
-        for (std::int64_t r = h; r < h_end; ++r) stream_copy(target(r) + first, made.data() + first, run_bytes);
       } else if (packed) {
         // Long rows of whole pixels: copy the row just made.
         gather_row(row, target(h), src, dst, iw, w_begin, w_end, rule, permuted);

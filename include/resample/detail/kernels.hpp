@@ -38,8 +38,10 @@ struct kernel_set {
   void (*permuted_copy)(const T*, T*, const permuted_taps<T>&, std::int64_t, std::int64_t);
   void (*bilinear_channels_rows)(T* const*, int, const T*, const T*, const T*, const std::int64_t*, const T*,
                                  std::int64_t, std::int64_t);
-  /// One output row as the weighted sum of whole rows (the pass along H of planar rows).
-  void (*combine_rows)(T*, const T* const*, const T*, int, std::int64_t);
+  /// One output row as the weighted sum of whole rows (the pass along H of planar rows), with
+  /// non-temporal stores if asked; stream_fence orders them.
+  void (*combine_rows)(T*, const T* const*, const T*, int, std::int64_t, bool);
+  void (*stream_fence)();
   /// Planar rows to packed columns and back (transpose.hpp).
   void (*pack_rows)(const T* const*, std::int64_t, T*);
   void (*unpack_rows)(const T*, std::int64_t, T* const*);
@@ -51,16 +53,18 @@ kernel_set<T> kernels_for(instruction_set isa) {
 #if defined(RESAMPLE_X86_DISPATCH)
   if (isa == instruction_set::avx2) {
     return {&avx2::weighted_run_contiguous<T>, &avx2::packed_rows<T>, &avx2::permuted_row<T>, &avx2::permuted_copy<T>,
-            &avx2::bilinear_channels_rows<T>, &avx2::combine_rows<T>, &avx2::pack_rows<T>, &avx2::unpack_rows<T>};
+            &avx2::bilinear_channels_rows<T>, &avx2::combine_rows<T>, &avx2::stream_fence, &avx2::pack_rows<T>,
+            &avx2::unpack_rows<T>};
   }
   if (isa == instruction_set::sse2) {
     return {&sse2::weighted_run_contiguous<T>, &sse2::packed_rows<T>, nullptr, nullptr,
-            &sse2::bilinear_channels_rows<T>, &sse2::combine_rows<T>, &sse2::pack_rows<T>, &sse2::unpack_rows<T>};
+            &sse2::bilinear_channels_rows<T>, &sse2::combine_rows<T>, &sse2::stream_fence, &sse2::pack_rows<T>,
+            &sse2::unpack_rows<T>};
   }
 #endif
   return {&portable::weighted_run_contiguous<T>, &portable::packed_rows<T>, nullptr, nullptr,
-          &portable::bilinear_channels_rows<T>, &portable::combine_rows<T>, &portable::pack_rows<T>,
-          &portable::unpack_rows<T>};
+          &portable::bilinear_channels_rows<T>, &portable::combine_rows<T>, &portable::stream_fence,
+          &portable::pack_rows<T>, &portable::unpack_rows<T>};
 }
 
 }  // namespace resample::detail

@@ -17,6 +17,7 @@ struct vec {
   static vec load(const T* p) { return {*p}; }
   static vec broadcast(T x) { return {x}; }
   void store(T* p) const { *p = value; }
+  void stream(T* p) const { *p = value; }
   static vec mul(vec a, vec b) { return {a.value * b.value}; }
   static vec add(vec a, vec b) { return {a.value + b.value}; }
 };
@@ -29,6 +30,7 @@ struct vec<float> {
   static vec load(const float* p) { return {_mm_loadu_ps(p)}; }
   static vec broadcast(float x) { return {_mm_set1_ps(x)}; }
   void store(float* p) const { _mm_storeu_ps(p, value); }
+  void stream(float* p) const { _mm_stream_ps(p, value); }
   static vec mul(vec a, vec b) { return {_mm_mul_ps(a.value, b.value)}; }
   static vec add(vec a, vec b) { return {_mm_add_ps(a.value, b.value)}; }
 };
@@ -39,6 +41,7 @@ struct vec<double> {
   static vec load(const double* p) { return {_mm_loadu_pd(p)}; }
   static vec broadcast(double x) { return {_mm_set1_pd(x)}; }
   void store(double* p) const { _mm_storeu_pd(p, value); }
+  void stream(double* p) const { _mm_stream_pd(p, value); }
   static vec mul(vec a, vec b) { return {_mm_mul_pd(a.value, b.value)}; }
   static vec add(vec a, vec b) { return {_mm_add_pd(a.value, b.value)}; }
 };
@@ -50,6 +53,7 @@ struct vec<float> {
   static vec load(const float* p) { return {_mm256_loadu_ps(p)}; }
   static vec broadcast(float x) { return {_mm256_set1_ps(x)}; }
   void store(float* p) const { _mm256_storeu_ps(p, value); }
+  void stream(float* p) const { _mm256_stream_ps(p, value); }
   static vec mul(vec a, vec b) { return {_mm256_mul_ps(a.value, b.value)}; }
   static vec add(vec a, vec b) { return {_mm256_add_ps(a.value, b.value)}; }
 };
@@ -60,6 +64,7 @@ struct vec<double> {
   static vec load(const double* p) { return {_mm256_loadu_pd(p)}; }
   static vec broadcast(double x) { return {_mm256_set1_pd(x)}; }
   void store(double* p) const { _mm256_storeu_pd(p, value); }
+  void stream(double* p) const { _mm256_stream_pd(p, value); }
   static vec mul(vec a, vec b) { return {_mm256_mul_pd(a.value, b.value)}; }
   static vec add(vec a, vec b) { return {_mm256_add_pd(a.value, b.value)}; }
 };
@@ -68,8 +73,10 @@ struct vec<double> {
 /// out[x] = sum_j rows[j][x] * weight[j] over x in [0, length), the sum taken left to right:
 /// a pass along an outer axis from rows already resampled along the inner ones. Taps > 0
 /// unrolls the tap loop. The last partial vector is redone as the vector ending at `length`
-/// (the output never aliases the inputs, so recomputed values are the same bits).
-template <class T, int Taps>
+/// (the output never aliases the inputs, so recomputed values are the same bits). Stream: the
+/// aligned vectors go out with non-temporal stores (outputs larger than the caches), the few
+/// values before and after them with ordinary ones; stream_fence must follow.
+template <class T, int Taps, bool Stream>
 void combine_rows_of(T* out, const T* const* rows, const T* weight, int count, std::int64_t length) {
   using V = vec<T>;
   constexpr std::int64_t lanes = V::lanes;
@@ -82,6 +89,11 @@ void combine_rows_of(T* out, const T* const* rows, const T* weight, int count, s
     w[j] = V::broadcast(weight[j]);
   }
   const int taps = Taps > 0 ? Taps : count;
+  const auto one = [&](std::int64_t x) {
+    T acc = rows[0][x] * weight[0];
+    for (int j = 1; j < taps; ++j) acc += rows[j][x] * weight[j];
+    out[x] = acc;
+  };
   // `Unroll` vectors per step; without a fixed tap count, each tap's pointer and weight are
   // loaded once per step.
   const auto step = [&](std::int64_t x, auto unroll) {
@@ -98,29 +110,51 @@ void combine_rows_of(T* out, const T* const* rows, const T* weight, int count, s
         for (int u = 0; u < U; ++u) acc[u] = V::add(acc[u], V::mul(V::load(row + u * lanes), wj));
       }
     }
-    for (int u = 0; u < U; ++u) acc[u].store(out + x + u * lanes);
+    for (int u = 0; u < U; ++u) {
+      if constexpr (Stream) {
+        acc[u].stream(out + x + u * lanes);
+      } else {
+        acc[u].store(out + x + u * lanes);
+      }
+    }
   };
   const auto block = [&](std::int64_t x) { step(x, std::integral_constant<int, 1>{}); };
   std::int64_t x = 0;
+  if constexpr (Stream) {
+    constexpr auto bytes = static_cast<std::uintptr_t>(sizeof(V));
+    if (reinterpret_cast<std::uintptr_t>(out) % sizeof(T) != 0) {
+      combine_rows_of<T, Taps, false>(out, rows, weight, count, length);  // never reaches alignment
+      return;
+    }
+    for (; x < length && reinterpret_cast<std::uintptr_t>(out + x) % bytes != 0; ++x) one(x);
+  }
   for (; x + 4 * lanes <= length; x += 4 * lanes) step(x, std::integral_constant<int, 4>{});
   for (; x + lanes <= length; x += lanes) block(x);
   if (x == length) return;
-  if (length >= lanes) {
+  if (!Stream && length >= lanes) {
     block(length - lanes);
     return;
   }
-  for (; x < length; ++x) {
-    T acc = rows[0][x] * weight[0];
-    for (int j = 1; j < taps; ++j) acc += rows[j][x] * weight[j];
-    out[x] = acc;
-  }
+  for (; x < length; ++x) one(x);
 }
 
 template <class T>
-void combine_rows(T* out, const T* const* rows, const T* weight, int taps, std::int64_t length) {
-  if (taps == 2) return combine_rows_of<T, 2>(out, rows, weight, taps, length);
-  if (taps == 4) return combine_rows_of<T, 4>(out, rows, weight, taps, length);
-  combine_rows_of<T, 0>(out, rows, weight, taps, length);
+void combine_rows(T* out, const T* const* rows, const T* weight, int taps, std::int64_t length, bool stream) {
+  const auto run = [&](auto streaming) {
+    constexpr bool S = decltype(streaming)::value;
+    if (taps == 2) return combine_rows_of<T, 2, S>(out, rows, weight, taps, length);
+    if (taps == 4) return combine_rows_of<T, 4, S>(out, rows, weight, taps, length);
+    combine_rows_of<T, 0, S>(out, rows, weight, taps, length);
+  };
+  stream ? run(std::true_type{}) : run(std::false_type{});
+}
+
+/// Orders the non-temporal stores of combine_rows before whatever the thread does next (the end
+/// of its task included), so that other threads see them.
+inline void stream_fence() {
+#if RESAMPLE_ISA_LEVEL >= 1
+  _mm_sfence();
+#endif
 }
 
 /// out[x] = sum_j line_j[x] * weight[j] over x in [0, length), with line_j = base + index[j]*step,
@@ -132,7 +166,7 @@ void weighted_run_contiguous(T* out, const T* base, std::int64_t step, const std
   if (count <= listed) {
     const T* lines[listed];
     for (int j = 0; j < std::max(count, 1); ++j) lines[j] = base + index[j] * step;
-    combine_rows(out, lines, weight, count, length);
+    combine_rows(out, lines, weight, count, length, false);
     return;
   }
   using V = vec<T>;
@@ -441,7 +475,8 @@ void permuted_blocks(const T* row, T* out, const permuted_taps<T>& p) {
       const std::int64_t slot = b * width;
       block(
           b, [&](int j) { return base[slot + j]; }, [&](int j) { return words(control + (slot + j) * 8); },
-          [&](int j) { return mask(from_second + (slot + j) * 8); }, [&](int j) { return mask(active + (slot + j) * 8); },
+          [&](int j) { return mask(from_second + (slot + j) * 8); },
+          [&](int j) { return mask(active + (slot + j) * 8); },
           [&](int j) { return V::load(weight + (slot + j) * lanes); });
     }
   };

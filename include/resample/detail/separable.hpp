@@ -267,7 +267,7 @@ void resample_packed_streaming(const kernel_set<T>& kernels, const box<const T>&
 template <class T>
 void resample_planar_streaming(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
                                const axis_table<T>& h_table, const axis_table<T>& w_table, std::int64_t begin,
-                               std::int64_t end, separable_scratch<T>& scratch) {
+                               std::int64_t end, separable_scratch<T>& scratch, bool stream_output) {
   constexpr int L = pack_lanes<T>;
   const auto span = source_span(h_table, begin, end);
   // The input rows the chunk reads, relative to span[0], and each one's position in that list.
@@ -318,7 +318,7 @@ void resample_planar_streaming(const kernel_set<T>& kernels, const box<const T>&
       const int count = h_table.count[o];
       const std::int64_t* index = h_table.indices(o);
       for (int j = 0; j < count; ++j) taps[j] = slot(position(index[j]));
-      kernels.combine_rows(dst.at(0, o, 0), taps, h_table.weights(o), count, row_length);
+      kernels.combine_rows(dst.at(0, o, 0), taps, h_table.weights(o), count, row_length, stream_output);
     }
   };
   if (every_row) {
@@ -334,7 +334,7 @@ void resample_planar_streaming(const kernel_set<T>& kernels, const box<const T>&
 template <class T>
 void resample_volume_streaming(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
                                const std::vector<axis_table<T>>& tables, std::int64_t begin, std::int64_t end,
-                               separable_scratch<T>& scratch) {
+                               separable_scratch<T>& scratch, bool stream_output) {
   const axis_table<T>& d_table = tables[0];
   const axis_table<T>& h_table = tables[1];
   const axis_table<T>& w_table = tables[2];
@@ -348,6 +348,7 @@ void resample_volume_streaming(const kernel_set<T>& kernels, const box<const T>&
   T* ring = scratch.first.data();
   const box<T> across = contiguous_box(scratch.second.data(), {1, h_table.in, w_table.out, channels});
   scratch.slots.resize(static_cast<std::size_t>(d_table.width));
+  scratch.taps.resize(static_cast<std::size_t>(d_table.width));
   std::int64_t made = -1;  // highest input slice resampled so far
   for (std::int64_t o = begin; o < end; ++o) {
     for (std::int64_t r = std::max(made + 1, d_table.lowest[o]); r <= d_table.highest[o]; ++r) {
@@ -361,14 +362,19 @@ void resample_volume_streaming(const kernel_set<T>& kernels, const box<const T>&
       made = r;
     }
     const std::int64_t* index = d_table.indices(o);
-    for (int j = 0; j < d_table.count[o]; ++j) scratch.slots[static_cast<std::size_t>(j)] = index[j] % capacity;
+    for (int j = 0; j < std::max(d_table.count[o], 1); ++j) {
+      scratch.slots[static_cast<std::size_t>(j)] = index[j] % capacity;
+    }
     const bool whole_slice = dst.dense_rows() && dst.stride[1] == row_length;
     for (std::int64_t h = 0; h < (whole_slice ? 1 : h_table.out); ++h) {
       T* target = dst.at(o, h, 0);
       const T* rows = ring + h * row_length;
       if (dst.dense_rows()) {
-        kernels.weighted_run(target, rows, slice_length, scratch.slots.data(), d_table.weights(o), d_table.count[o],
-                             whole_slice ? slice_length : row_length);
+        for (int j = 0; j < std::max(d_table.count[o], 1); ++j) {
+          scratch.taps[static_cast<std::size_t>(j)] = rows + scratch.slots[static_cast<std::size_t>(j)] * slice_length;
+        }
+        kernels.combine_rows(target, scratch.taps.data(), d_table.weights(o), d_table.count[o],
+                             whole_slice ? slice_length : row_length, stream_output);
         continue;
       }
       for (std::int64_t w = 0; w < w_table.out; ++w) {
@@ -401,15 +407,26 @@ void resample_packed_bilinear(const kernel_set<T>& kernels, const box<const T>& 
 /// Resamples outputs [begin, end) of the outermost resampled axis of one box. `tables` holds
 /// one table per spatial axis, outermost first, for the last tables.size() spatial axes of the
 /// box; `dst` is the whole output box.
-/// `interleaved`, when given, is the W table over rows of interleaved channel values (see
-/// interleaved_table) for boxes with that many channels.
+/// What a plan decides once for the separable passes of all its boxes.
+template <class T>
+struct separable_choices {
+  /// The W table over rows of interleaved channel values (interleaved_table), for boxes with
+  /// that many channels; null if none.
+  const axis_table<T>* interleaved = nullptr;
+  /// The streaming passes write the output with non-temporal stores (an output larger than the
+  /// caches would otherwise be read in, line by line, before being written).
+  bool stream_output = false;
+};
+
 template <class T>
 void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& src, const box<T>& dst,
                               const std::vector<axis_table<T>>& tables, std::int64_t begin, std::int64_t end,
-                              separable_scratch<T>& scratch, const axis_table<T>* interleaved = nullptr) {
+                              separable_scratch<T>& scratch, const separable_choices<T>& choices = {}) {
   const int spatial = static_cast<int>(tables.size());
   const int outer = 3 - spatial;  // box axis of the outermost resampled axis
   const bool streams_rows = spatial == 2 && tables[0].monotone && tables[0].count[0] > 0;
+  const axis_table<T>* interleaved = choices.interleaved;
+  const bool stream = choices.stream_output;
   if (streams_rows && interleaved && src.extent[3] > 1 && interleaved->in == tables[1].in * src.extent[3] &&
       src.dense_rows() && dst.dense_rows()) {
     // A few interleaved channels: each row of pixels is one planar row of values.
@@ -419,7 +436,8 @@ void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& 
       b.stride[2] = 1;
       return b;
     };
-    resample_planar_streaming(kernels, planar(src), planar(dst), tables[0], *interleaved, begin, end, scratch);
+    resample_planar_streaming(kernels, planar(src), planar(dst), tables[0], *interleaved, begin, end, scratch, stream);
+    if (stream) kernels.stream_fence();
     return;
   }
   const auto two_taps = [](const axis_table<T>& t) { return t.full_width && t.width == 2; };
@@ -429,11 +447,13 @@ void resample_separable_chunk(const kernel_set<T>& kernels, const box<const T>& 
     return;
   }
   if (streams_rows && src.extent[3] == 1 && src.stride[2] == 1 && dst.stride[2] == 1) {
-    resample_planar_streaming(kernels, src, dst, tables[0], tables[1], begin, end, scratch);
+    resample_planar_streaming(kernels, src, dst, tables[0], tables[1], begin, end, scratch, stream);
+    if (stream) kernels.stream_fence();
     return;
   }
   if (spatial == 3 && tables[0].monotone) {
-    resample_volume_streaming(kernels, src, dst, tables, begin, end, scratch);
+    resample_volume_streaming(kernels, src, dst, tables, begin, end, scratch, stream);
+    if (stream) kernels.stream_fence();
     return;
   }
   if (spatial == 2 && src.extent[3] > 1 && tables[0].monotone) {
