@@ -22,6 +22,8 @@
 
 #include "oracle.hpp"
 
+namespace backward_tests {
+
 namespace {
 
 using resample::dims;
@@ -622,3 +624,5 @@ TEST_CASE("backward validates its arguments before writing", "[backward][errors]
     CHECK_THROWS_AS(resample::backward_plan<double>({1, 2, 3, 4}, bad), resample::error);
   }
 }
+
+}  // namespace backward_tests

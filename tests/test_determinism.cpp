@@ -14,6 +14,8 @@
 #include <type_traits>
 #include <vector>
 
+namespace determinism_tests {
+
 namespace {
 
 struct random_case {
@@ -195,3 +197,5 @@ TEST_CASE("thread_pool runs every task once and rethrows a task's exception", "[
   pool(5, [&](std::int64_t i) { std::lock_guard<std::mutex> lock(m); total += static_cast<int>(i); });
   CHECK(total == 10);
 }
+
+}  // namespace determinism_tests

@@ -13,6 +13,8 @@
 #include <resample/eigen.hpp>
 #include <resample/resample.hpp>
 
+namespace eigen_adapter_tests {
+
 namespace {
 
 using resample::dims;
@@ -276,3 +278,5 @@ TEST_CASE("Eigen and resample results chain without copies", "[eigen]") {
   CHECK(pooled_map(0, 0, 0, 0) == Approx(4.0));
   CHECK(pooled_map(0, 1, 0, 0) == Approx(4.0));
 }
+
+}  // namespace eigen_adapter_tests

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+namespace errors_tests {
+
 namespace {
 
 using resample::dims;
@@ -547,3 +549,5 @@ TEST_CASE("valid edge cases are accepted", "[errors]") {
     CHECK(own[0] == Approx(1.0f));
   }
 }
+
+}  // namespace errors_tests

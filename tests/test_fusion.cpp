@@ -12,6 +12,8 @@
 #include <random>
 #include <vector>
 
+namespace fusion_tests {
+
 namespace {
 
 using resample::dims;
@@ -357,3 +359,5 @@ TEST_CASE("uint8 fusion errors", "[fusion][uint8][errors]") {
   REQUIRE(code_of([&] { (void)resample::merge_mertens(two_channels); }) == error_code::unsupported);
   REQUIRE(code_of([&] { (void)resample::fuse(pair, resample::fusion_rule<float>{}); }) == error_code::invalid_option);
 }
+
+}  // namespace fusion_tests

@@ -22,6 +22,8 @@
 
 #include "golden_data.hpp"
 
+namespace goldens_tests {
+
 namespace {
 
 // The only tolerance: area with an output of one element per plane is ATen's mean(), whose
@@ -519,3 +521,5 @@ TEST_CASE("large nearest outputs, streamed or not, reproduce ATen's loops", "[go
     }
   }
 }
+
+}  // namespace goldens_tests

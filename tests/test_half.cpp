@@ -15,6 +15,8 @@
 #include <random>
 #include <vector>
 
+namespace half_tests {
+
 namespace {
 
 using resample::bfloat16;
@@ -359,3 +361,5 @@ TEST_CASE("the compiler's _Float16 is an element type too", "[half]") {
   }
 }
 #endif
+
+}  // namespace half_tests

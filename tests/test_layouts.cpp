@@ -15,6 +15,8 @@
 #include <type_traits>
 #include <vector>
 
+namespace layouts_tests {
+
 namespace {
 
 using resample::dims;
@@ -482,3 +484,5 @@ TEMPLATE_TEST_CASE("outputs written with streaming stores give the bits of small
     }
   }
 }
+
+}  // namespace layouts_tests

@@ -20,6 +20,8 @@
 
 #include "oracle.hpp"
 
+namespace oracle_tests {
+
 namespace {
 
 using resample::index_t;
@@ -647,3 +649,5 @@ TEMPLATE_TEST_CASE("large images: every pass, instruction set and thread count g
     }
   }
 }
+
+}  // namespace oracle_tests

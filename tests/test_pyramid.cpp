@@ -12,6 +12,8 @@
 #include <random>
 #include <vector>
 
+namespace pyramid_tests {
+
 namespace {
 
 using resample::dims;
@@ -524,3 +526,5 @@ TEST_CASE("uint8 Laplacian pyramid and collapse errors", "[pyramid][uint8][error
   REQUIRE(code_of([&] { (void)resample::collapse<std::uint8_t>(resample::pyramid<float>{}); }) ==
           resample::error_code::empty_tensor);
 }
+
+}  // namespace pyramid_tests

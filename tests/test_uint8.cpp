@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+namespace uint8_tests {
+
 namespace {
 
 using resample::dims;
@@ -620,3 +622,5 @@ TEST_CASE("uint8 downscaled rows give the oracle's bits for any width, row count
     }
   }
 }
+
+}  // namespace uint8_tests

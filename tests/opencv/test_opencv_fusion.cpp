@@ -13,6 +13,8 @@
 
 #include "cv_helpers.hpp"
 
+namespace opencv_fusion_tests {
+
 namespace {
 
 double mertens_difference(const std::vector<cv::Mat>& stack, const resample::mertens_options& mo) {
@@ -134,3 +136,5 @@ TEST_CASE("uint8 merge_mertens is 255 times cv::MergeMertens's result, rounded",
   CHECK(fraction <= 0.001);
 #endif
 }
+
+}  // namespace opencv_fusion_tests

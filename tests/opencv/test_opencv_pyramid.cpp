@@ -7,6 +7,8 @@
 
 #include "cv_helpers.hpp"
 
+namespace opencv_pyramid_tests {
+
 namespace {
 
 using cvtest::dims;
@@ -180,3 +182,5 @@ TEST_CASE("uint8 Laplacian pyramids are OpenCV's construction on the image conve
     CHECK(resample::collapse<std::uint8_t>(lap).values() == expected);
   }
 }
+
+}  // namespace opencv_pyramid_tests
