@@ -62,6 +62,10 @@ struct opencv_lanes<double> {
 
 }  // namespace resample::detail
 
+#if defined(RESAMPLE_X86_DISPATCH)
+#include <immintrin.h>
+#endif
+
 #define RESAMPLE_ISA_FILE "pyramid_kernels_isa.inl"
 #include "isa_variants.inl"
 

@@ -7,6 +7,46 @@
 
 namespace resample::detail::RESAMPLE_ISA_NAMESPACE::pyramid {
 
+#if RESAMPLE_ISA_LEVEL >= 1
+/// Float columns x .. x + lanes - 1 of down_row's vector loop from whole-register loads: the even
+/// and odd elements of the 2 * lanes values from s + 2x + shift are split by one shuffle each,
+/// which gives every tap of the lanes columns (instead of a gather per tap). `s` points at source
+/// element 2x; reads s[-2] to s[2 * lanes + 1]. The sum is the vector loop's, lane by lane.
+inline void down_columns(const float* s, float* row) {
+#if RESAMPLE_ISA_LEVEL == 2
+  // 256-bit shuffles work within 128-bit halves: the lanes hold columns 0, 1, 4, 5, 2, 3, 6, 7
+  // until the final permutation.
+  using R = __m256;
+  const auto load = [](const float* p) { return _mm256_loadu_ps(p); };
+  const auto evens = [](R a, R b) { return _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); };
+  const auto odds = [](R a, R b) { return _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); };
+  constexpr int lanes = 8;
+#else
+  using R = __m128;
+  const auto load = [](const float* p) { return _mm_loadu_ps(p); };
+  const auto evens = [](R a, R b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)); };
+  const auto odds = [](R a, R b) { return _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); };
+  constexpr int lanes = 4;
+#endif
+  const R before_a = load(s - 2), before_b = load(s - 2 + lanes);
+  const R center_a = load(s), center_b = load(s + lanes);
+  const R after_a = load(s + 2), after_b = load(s + 2 + lanes);
+  const R l2 = evens(before_a, before_b), l1 = odds(before_a, before_b);
+  const R c = evens(center_a, center_b), r1 = odds(center_a, center_b);
+  const R r2 = evens(after_a, after_b);
+#if RESAMPLE_ISA_LEVEL == 2
+  const R sum = _mm256_add_ps(_mm256_mul_ps(c, _mm256_set1_ps(6.0f)),
+                              _mm256_add_ps(_mm256_mul_ps(_mm256_add_ps(l1, r1), _mm256_set1_ps(4.0f)),
+                                            _mm256_add_ps(l2, r2)));
+  _mm256_storeu_ps(row, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(sum), _MM_SHUFFLE(3, 1, 2, 0))));
+#else
+  const R sum = _mm_add_ps(_mm_mul_ps(c, _mm_set1_ps(6.0f)),
+                           _mm_add_ps(_mm_mul_ps(_mm_add_ps(l1, r1), _mm_set1_ps(4.0f)), _mm_add_ps(l2, r2)));
+  _mm_storeu_ps(row, sum);
+#endif
+}
+#endif
+
 /// Horizontal 5-tap pass and decimation of one contiguous source row of `sw` elements into
 /// `dw` outputs, in OpenCV's operation order: columns its vector loop covers sum
 /// c*6 + ((l1 + r1)*4 + (l2 + r2)), the others ((c*6 + (l1 + r1)*4) + l2) + r2.
@@ -24,6 +64,13 @@ void down_row(const T* __restrict s, std::int64_t sw, W* __restrict row, std::in
   std::int64_t x = 1;
   if (inner_end > 1) {
     const std::int64_t vector_end = lanes > 0 ? 1 + (inner_end - 1) / lanes * lanes : 1;
+#if RESAMPLE_ISA_LEVEL >= 1
+    if constexpr (std::is_same_v<T, float> && std::is_same_v<W, float>) {
+      constexpr std::int64_t block = RESAMPLE_ISA_LEVEL == 2 ? 8 : 4;
+      // Whole blocks whose loads stay inside the row (they read up to element 2x + 2 block + 1).
+      for (; x + block <= vector_end && 2 * x + 2 * block + 1 < sw; x += block) down_columns(s + 2 * x, row + x);
+    }
+#endif
     for (; x < vector_end; ++x) {
       const T* p = s + 2 * x;
       row[x] = W(p[0]) * six + ((W(p[-1]) + W(p[1])) * four + (W(p[-2]) + W(p[2])));
