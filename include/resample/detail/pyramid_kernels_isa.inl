@@ -8,10 +8,11 @@
 namespace resample::detail::RESAMPLE_ISA_NAMESPACE::pyramid {
 
 #if RESAMPLE_ISA_LEVEL >= 1
-/// Float columns x .. x + lanes - 1 of down_row's vector loop from whole-register loads: the even
-/// and odd elements of the 2 * lanes values from s + 2x + shift are split by one shuffle each,
-/// which gives every tap of the lanes columns (instead of a gather per tap). `s` points at source
-/// element 2x; reads s[-2] to s[2 * lanes + 1]. The sum is the vector loop's, lane by lane.
+/// Float columns x .. x + lanes - 1 of down_row's vector loop from whole-register loads: the
+/// 2 * lanes values from source elements 2x - 2, 2x and 2x + 2 on are split into even and odd
+/// elements by one shuffle each, which gives every tap of the columns (instead of a gather per
+/// tap). `s` points at source element 2x; reads s[-2] to s[2 * lanes + 1]. The sum is the vector
+/// loop's, lane by lane.
 inline void down_columns(const float* s, float* row) {
 #if RESAMPLE_ISA_LEVEL == 2
   // 256-bit shuffles work within 128-bit halves: the lanes hold columns 0, 1, 4, 5, 2, 3, 6, 7
