@@ -171,6 +171,13 @@ inline void fp_vertical(std::uint8_t* out, const std::uint8_t* const* rows, cons
 }
 
 #if RESAMPLE_ISA_LEVEL == 2
+/// a + round((b - a) * w / 2^15) with pmulhrsw's rounding: one output of the blend loops below
+/// outside their vectors.
+inline std::uint8_t fp_blend_one(std::uint8_t a, std::uint8_t b, std::int16_t w) {
+  const std::int32_t d = static_cast<std::int32_t>(b) - a;
+  return static_cast<std::uint8_t>(a + ((d * w + 16384) >> 15));
+}
+
 /// The H (or W) pass of two-tap outputs by blends (fixed_point_axis::blend): out0[x] = a[x] +
 /// round((b[x] - a[x]) * w0 / 2^15), and the same into out1 with w1 unless out1 is null (an
 /// upscale's neighbours read the same rows), for x < n.
@@ -194,9 +201,8 @@ inline void fp_blend_rows(std::uint8_t* out0, std::uint8_t* out1, const std::uin
     if (out1) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out1 + x), blend(v1));
   }
   for (; x < n; ++x) {
-    const std::int32_t d = static_cast<std::int32_t>(b[x]) - a[x];
-    out0[x] = static_cast<std::uint8_t>(a[x] + ((d * w0 + 16384) >> 15));
-    if (out1) out1[x] = static_cast<std::uint8_t>(a[x] + ((d * w1 + 16384) >> 15));
+    out0[x] = fp_blend_one(a[x], b[x], w0);
+    if (out1) out1[x] = fp_blend_one(a[x], b[x], w1);
   }
 }
 
@@ -209,8 +215,7 @@ inline void fp_blend_row(const std::uint8_t* in, std::uint8_t* out, const std::i
   const auto one_by_one = [&](std::int64_t from, std::int64_t to) {
     for (std::int64_t k = from; k < to; ++k) {
       const std::uint8_t* x = in + first[k] - shift;
-      const std::int32_t d = static_cast<std::int32_t>(x[count[k] > 1 ? 1 : 0]) - x[0];
-      out[k] = static_cast<std::uint8_t>(x[0] + ((d * blend[k] + 16384) >> 15));
+      out[k] = fp_blend_one(x[0], x[count[k] > 1 ? 1 : 0], blend[k]);
     }
   };
   const auto block = [&](std::int64_t b) {  // 16 outputs as 16-bit values, in order

@@ -218,15 +218,6 @@ class down_pass {
   band_split split_;
 };
 
-/// pyr_down of every plane of every in[i] into out[i] (one shape for all, checked by the
-/// callers).
-template <class T, class S>
-void pyr_down_views(const std::vector<row_source<T, S>>& in, const std::vector<tensor_view<T>>& out,
-                    const execution& exec) {
-  const down_pass<T, S> pass(in, out, exec);
-  parallel_for(exec, pass.split().threads, pass.split().tasks, [&](std::int64_t task) { pass.run(task); });
-}
-
 /// Gaussian levels of a batch of images of one shape: levels[i][l] receives pyr_down of
 /// levels[i][l - 1] (of in[i] for l = 0), every level of every image in one parallel_steps.
 template <class T, class S>
@@ -262,7 +253,8 @@ void pyr_down_cascade(const std::vector<row_source<T, S>>& in, const std::vector
 /// pyr_down of every plane of `in` into `out` (shapes already checked).
 template <class T, class S>
 void pyr_down_views(const row_source<T, S>& in, const tensor_view<T>& out, const execution& exec) {
-  pyr_down_views(std::vector<row_source<T, S>>{in}, std::vector<tensor_view<T>>{out}, exec);
+  const down_pass<T, S> pass({in}, {out}, exec);
+  parallel_for(exec, pass.split().threads, pass.split().tasks, [&](std::int64_t task) { pass.run(task); });
 }
 
 template <class T>
