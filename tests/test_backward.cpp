@@ -21,6 +21,7 @@
 #include <resample/resample.hpp>
 
 #include "oracle.hpp"
+#include "random_cases.hpp"
 
 namespace backward_tests {
 
@@ -430,7 +431,7 @@ TEMPLATE_TEST_CASE("backward is the transpose of the dense oracle on random shap
                    double) {
   std::mt19937 rng(424242);
   int compared = 0;
-  for (int iteration = 0; iteration < 400; ++iteration) {
+  for (int iteration = 0; iteration < test_support::random_case_count(400); ++iteration) {
     const random_case c = make_random_case(rng);
     const bool nearest = c.opts.mode == resample::mode::nearest || c.opts.mode == resample::mode::nearest_exact;
     if (nearest && nearest_is_ambiguous(c)) continue;
@@ -511,7 +512,7 @@ TEMPLATE_TEST_CASE("backward gives the same bits for any thread count and layout
   serial.max_threads = 1;
   const resample::instruction_set sets[] = {resample::instruction_set::portable, resample::instruction_set::sse2,
                                             resample::instruction_set::avx2};
-  for (int iteration = 0; iteration < 300; ++iteration) {
+  for (int iteration = 0; iteration < test_support::random_case_count(300); ++iteration) {
     const random_case c = make_random_case(rng, iteration % 2 == 1);
     const dims out = resample::output_shape(c.shape, c.opts);
     const std::vector<TestType> g = random_values<TestType>(rng, count_of(out));
@@ -546,7 +547,7 @@ TEMPLATE_TEST_CASE("backward's vectorised paths give the scalar gather's bits", 
   serial.isa = resample::instruction_set::portable;
   const resample::instruction_set sets[] = {resample::instruction_set::portable, resample::instruction_set::sse2,
                                             resample::instruction_set::avx2};
-  for (int iteration = 0; iteration < 240; ++iteration) {
+  for (int iteration = 0; iteration < test_support::random_case_count(240); ++iteration) {
     const random_case c = make_random_case(rng, true);
     const dims out = resample::output_shape(c.shape, c.opts);
     const std::vector<TestType> g = random_values<TestType>(rng, count_of(out));

@@ -14,6 +14,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "random_cases.hpp"
+
 namespace determinism_tests {
 
 namespace {
@@ -81,7 +83,7 @@ TEMPLATE_TEST_CASE("thread count, executor and grain do not change a bit", "[thr
   const resample::executor pool_executor = [&pool](std::int64_t count, const std::function<void(std::int64_t)>& task) {
     pool(count, task);
   };
-  for (int iteration = 0; iteration < 300; ++iteration) {
+  for (int iteration = 0; iteration < test_support::random_case_count(300); ++iteration) {
     const random_case c = make_case(rng);
     const std::vector<TestType> values = random_values<TestType>(c.shape, rng);
 
@@ -108,7 +110,7 @@ TEMPLATE_TEST_CASE("every instruction set gives the same bits", "[simd]", float,
   const std::vector<resample::instruction_set> sets = {resample::instruction_set::portable, resample::instruction_set::sse2,
                                                        resample::instruction_set::avx2};
   int compared = 0;
-  for (int iteration = 0; iteration < 300; ++iteration) {
+  for (int iteration = 0; iteration < test_support::random_case_count(300); ++iteration) {
     const random_case c = make_case(rng);
     const std::vector<TestType> values = random_values<TestType>(c.shape, rng);
     const auto expected = run(c, values, resample::execution{});

@@ -21,6 +21,7 @@
 #include <resample/resample.hpp>
 
 #include "golden_data.hpp"
+#include "random_cases.hpp"
 
 namespace goldens_tests {
 
@@ -399,7 +400,7 @@ TEMPLATE_TEST_CASE("area and nearest reproduce ATen's loops on large shapes, in 
   std::mt19937 rng(20261125u);
   resample::thread_pool pool(2);
   int cases = 0;
-  while (cases < 120) {
+  while (cases < test_support::random_case_count(120)) {
     const mode m = cases % 3 == 0 ? mode::area : cases % 3 == 1 ? mode::nearest : mode::nearest_exact;
     const int rank = 1 + static_cast<int>(rng() % 3);
     // Few or many channels: many make channels-last rows of whole vectors and a tail.
@@ -474,7 +475,7 @@ TEMPLATE_TEST_CASE("area and nearest reproduce ATen's loops on large shapes, in 
   }
 }
 
-TEST_CASE("large nearest outputs, streamed or not, reproduce ATen's loops", "[golden][threads]") {
+TEST_CASE("nearest outputs, streamed or not, reproduce ATen's loops", "[golden][threads]") {
   using resample::mode;
   struct large_case {
     resample::dims input;
@@ -484,10 +485,10 @@ TEST_CASE("large nearest outputs, streamed or not, reproduce ATen's loops", "[go
   };
   // Packed channels stream each pixel into a run of rows (whole 16-byte stores, or pixels of
   // 20 bytes that straddle them); planar rows halve, double or neither.
-  const std::vector<large_case> cases = {{{1, 32, 256, 256}, {512, 512}, mode::nearest_exact, true},
-                                         {{1, 5, 1000, 900}, {1500, 1350}, mode::nearest, true},
-                                         {{1, 2, 512, 1000}, {1024, 2000}, mode::nearest, false},
-                                         {{1, 3, 1500, 1700}, {1100, 1300}, mode::nearest, false}};
+  const std::vector<large_case> cases = {{{1, 32, 96, 96}, {192, 192}, mode::nearest_exact, true},
+                                         {{1, 5, 300, 270}, {450, 405}, mode::nearest, true},
+                                         {{1, 2, 256, 500}, {512, 1000}, mode::nearest, false},
+                                         {{1, 3, 750, 850}, {550, 650}, mode::nearest, false}};
   resample::thread_pool pool(2);
   std::mt19937 rng(7u);
   for (const large_case& c : cases) {
@@ -500,25 +501,27 @@ TEST_CASE("large nearest outputs, streamed or not, reproduce ATen's loops", "[go
     std::vector<float> x(static_cast<std::size_t>(count));
     for (float& v : x) v = static_cast<float>(rng() % 1000) - 500.0f;
     const std::vector<float> expected = aten_loops(c.m, x, c.input, out_shape);
-    if (c.channels_last) REQUIRE(expected.size() * sizeof(float) >= 32u << 20);  // streamed
     const resample::dims in_strides = c.channels_last ? resample::channels_last_strides(c.input)
                                                       : resample::contiguous_strides(c.input);
     const resample::dims out_strides = c.channels_last ? resample::channels_last_strides(out_shape)
                                                        : resample::contiguous_strides(out_shape);
     std::vector<float> in_storage(x.size()), out_storage(expected.size());
     fill_view(resample::tensor_view<float>(in_storage.data(), c.input, in_strides), x);
-    for (bool threaded : {false, true}) {
-      resample::execution exec;
-      exec.max_threads = threaded ? 3 : 1;
-      if (threaded) exec.pool = [&pool](std::int64_t n, const std::function<void(std::int64_t)>& task) { pool(n, task); };
-      std::fill(out_storage.begin(), out_storage.end(), -7.0f);
-      const resample::tensor_view<float> output(out_storage.data(), out_shape, out_strides);
-      resample::interpolate(resample::tensor_view<const float>(in_storage.data(), c.input, in_strides), output, opts,
-                            exec);
-      INFO(resample::to_string(c.m) << ' ' << shape_text(c.input) << " -> " << shape_text(out_shape)
-                                    << (c.channels_last ? " channels-last" : "") << ", threaded " << threaded);
-      CHECK(read_view(output) == expected);
-    }
+    for (const bool streamed : {false, true})
+      for (const bool threaded : {false, true}) {
+        resample::execution exec;
+        exec.max_threads = threaded ? 3 : 1;
+        if (threaded) exec.pool = [&pool](std::int64_t n, const std::function<void(std::int64_t)>& task) { pool(n, task); };
+        exec.streaming_output_bytes = streamed ? 1 : std::numeric_limits<std::int64_t>::max();
+        std::fill(out_storage.begin(), out_storage.end(), -7.0f);
+        const resample::tensor_view<float> output(out_storage.data(), out_shape, out_strides);
+        resample::interpolate(resample::tensor_view<const float>(in_storage.data(), c.input, in_strides), output, opts,
+                              exec);
+        INFO(resample::to_string(c.m) << ' ' << shape_text(c.input) << " -> " << shape_text(out_shape)
+                                      << (c.channels_last ? " channels-last" : "") << ", threaded " << threaded
+                                      << ", streamed " << streamed);
+        CHECK(read_view(output) == expected);
+      }
   }
 }
 

@@ -15,6 +15,8 @@
 #include <random>
 #include <vector>
 
+#include "random_cases.hpp"
+
 namespace half_tests {
 
 namespace {
@@ -259,7 +261,7 @@ TEMPLATE_TEST_CASE("16-bit resampling is the float result rounded to the type", 
   std::uniform_real_distribution<float> uniform(-6, 6);
   const auto sets = supported_sets();
   std::size_t checked = 0, wrong = 0;
-  for (int iteration = 0; iteration < 400; ++iteration) {
+  for (int iteration = 0; iteration < test_support::random_case_count(400); ++iteration) {
     const half_case c = make_half_case(rng);
     CAPTURE(iteration, resample::detail::format_dims(c.shape), resample::to_string(c.opts.mode), c.opts.antialias,
             c.opts.align_corners, c.layout);
@@ -303,7 +305,7 @@ TEMPLATE_TEST_CASE("16-bit gradients are the float gradients rounded to the type
   std::mt19937 rng(20261126);
   std::uniform_real_distribution<float> uniform(-6, 6);
   std::size_t checked = 0, wrong = 0;
-  for (int iteration = 0; iteration < 150; ++iteration) {
+  for (int iteration = 0; iteration < test_support::random_case_count(150); ++iteration) {
     const half_case c = make_half_case(rng);
     CAPTURE(iteration, resample::detail::format_dims(c.shape), resample::to_string(c.opts.mode), c.opts.antialias,
             c.opts.align_corners, c.layout);

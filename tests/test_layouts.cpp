@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <random>
@@ -427,61 +428,58 @@ TEMPLATE_TEST_CASE("one plane and many planes give the same bits per plane", "[l
   }
 }
 
-TEMPLATE_TEST_CASE("outputs written with streaming stores give the bits of smaller outputs", "[layout]", float, double) {
-  // A batch of two images whose output reaches resample's streaming-store size, against each image
-  // resampled alone (an output below it); rows of odd lengths start at every vector alignment.
+TEMPLATE_TEST_CASE("outputs written with streaming stores give the bits of ordinary stores", "[layout]", float, double) {
+  // Every pass that can stream, forced to stream (threshold 1 byte) and forced not to; rows of
+  // odd lengths start at every vector alignment.
   using T = TestType;
   using resample::mode;
   std::mt19937 rng(2718u);
-  const index_t image_bytes = resample::detail::streaming_output_bytes * 6 / 10;
-  const index_t values = image_bytes / static_cast<index_t>(sizeof(T));
   struct stream_case {
     mode m;
     bool channels_last;
-    dims image;  // one image, N = 1; spatial extents scaled by 2 below
+    dims shape;
+    double scale;
   };
-  const index_t side = static_cast<index_t>(std::sqrt(static_cast<double>(values) / 4.0 / 3.0));
-  const index_t depth = 9;
-  const index_t plane = static_cast<index_t>(std::sqrt(static_cast<double>(values) / 8.0 / depth));
+  resample::thread_pool pool(1);
+  const resample::executor pool_executor = [&pool](std::int64_t count, const std::function<void(std::int64_t)>& task) {
+    pool(count, task);
+  };
   const std::vector<stream_case> cases = {
-      {mode::bilinear, false, {1, 1, 2 * side + 1, 2 * side + 3}},
-      {mode::bicubic, true, {1, 3, side, side + 1}},
-      {mode::trilinear, false, {1, 1, depth, plane + 1, plane + 3}},
+      {mode::bilinear, false, {2, 3, 37, 41}, 2.0},        // planar H pass
+      {mode::bilinear, true, {2, 3, 37, 41}, 1.7},         // interleaved RGB rows
+      {mode::bicubic, true, {1, 19, 23, 29}, 2.0},         // channels-last pixels
+      {mode::trilinear, false, {1, 2, 9, 17, 19}, 2.0},    // D pass
+      {mode::nearest, true, {2, 67, 13, 11}, 2.0},         // copied channels-last pixels
+      {mode::nearest_exact, true, {1, 5, 31, 33}, 0.7},
   };
   for (const stream_case& sc : cases) {
     resample::options opts;
     opts.mode = sc.m;
-    opts.scale_factor = {2.0};
-    dims batch_shape = sc.image;
-    batch_shape[0] = 2;
-    const int rank = static_cast<int>(batch_shape.size());
+    opts.scale_factor = {sc.scale};
+    const int rank = static_cast<int>(sc.shape.size());
     layout l = plain(sc.channels_last ? "channels-last" : "contiguous", rank);
     if (sc.channels_last) l.order = channels_last_order(rank);
-    placed<T> batch = place<T>(l, batch_shape);
-    for_each_index(batch_shape, [&](const std::array<index_t, 5>& idx, index_t) {
-      batch.buffer[static_cast<std::size_t>(offset_of(batch, idx))] = random_value<T>(rng, false);
+    placed<T> in = place<T>(l, sc.shape);
+    for_each_index(sc.shape, [&](const std::array<index_t, 5>& idx, index_t) {
+      in.buffer[static_cast<std::size_t>(offset_of(in, idx))] = random_value<T>(rng, false);
     });
-    const resample::plan<T> batch_plan(batch_shape, opts);
-    placed<T> batch_out = place<T>(l, batch_plan.output_shape());
-    batch_plan.execute(batch.const_view(), batch_out.view());
-    const std::vector<T> batch_values = materialize(batch_out);
-    const std::vector<T> batch_in = materialize(batch);
-    INFO(type_name<T>() << ' ' << resample::to_string(sc.m) << " batch " << to_text(batch_shape) << ' ' << l.name);
-    REQUIRE(static_cast<index_t>(batch_values.size() * sizeof(T)) >= resample::detail::streaming_output_bytes);
-    const index_t in_image = static_cast<index_t>(batch_in.size()) / 2;
-    const index_t out_image = static_cast<index_t>(batch_values.size()) / 2;
-    for (index_t n = 0; n < 2; ++n) {
-      placed<T> one = place<T>(l, sc.image);
-      for_each_index(sc.image, [&](const std::array<index_t, 5>& idx, index_t flat) {
-        const auto from = static_cast<std::size_t>(n * in_image + flat);
-        one.buffer[static_cast<std::size_t>(offset_of(one, idx))] = batch_in[from];
-      });
-      const resample::plan<T> image_plan(sc.image, opts);
-      placed<T> one_out = place<T>(l, image_plan.output_shape());
-      image_plan.execute(one.const_view(), one_out.view());
-      const std::vector<T> slice(batch_values.begin() + n * out_image, batch_values.begin() + (n + 1) * out_image);
-      CHECK(count_differences(materialize(one_out), slice) == 0);
+    const resample::plan<T> p(sc.shape, opts);
+    INFO(type_name<T>() << ' ' << resample::to_string(sc.m) << ' ' << to_text(sc.shape) << ' ' << l.name);
+    std::vector<std::vector<T>> results;
+    for (const std::int64_t from : {std::int64_t{1}, std::numeric_limits<std::int64_t>::max()}) {
+      for (const int threads : {1, 2}) {
+        resample::execution exec;
+        exec.streaming_output_bytes = from;
+        exec.max_threads = threads;
+        exec.pool = threads > 1 ? pool_executor : resample::executor{};
+        exec.min_parallel_elements = 0;
+        exec.grain_elements = 512;
+        placed<T> out = place<T>(l, p.output_shape());
+        p.execute(in.const_view(), out.view(), exec);
+        results.push_back(materialize(out));
+      }
     }
+    for (std::size_t i = 1; i < results.size(); ++i) CHECK(count_differences(results[i], results[0]) == 0);
   }
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "oracle.hpp"
+#include "random_cases.hpp"
 
 namespace oracle_tests {
 
@@ -411,7 +412,7 @@ TEMPLATE_TEST_CASE("resample agrees with the dense-matrix oracle on random cases
     // Each family has its own fixed stream, so adding a family leaves the others' cases unchanged.
     std::mt19937 rng(20240611u + 7919u * static_cast<unsigned>(f) + (std::is_same_v<T, float> ? 0u : 104729u));
     family_stats stats;
-    for (int k = 0; k < cases_per_family && stats.failures < max_reported_failures; ++k) {
+    for (int k = 0; k < test_support::random_case_count(cases_per_family) && stats.failures < max_reported_failures; ++k) {
       const random_case c = draw_case(f, rng);
       const bool ok = is_nearest(f) ? check_selection<T>(c, stats) : check_linear_map<T>(c, rng, stats);
       ++stats.cases;

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "random_cases.hpp"
+
 namespace uint8_tests {
 
 namespace {
@@ -356,7 +358,7 @@ TEST_CASE("uint8 antialias matches Pillow bit for bit", "[uint8][golden]") {
 TEST_CASE("uint8 bilinear and bicubic match the independent oracle bit for bit", "[uint8][oracle]") {
   std::mt19937 rng(20261125);
   const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  for (int trial = 0; trial < 400; ++trial) {
+  for (int trial = 0; trial < test_support::random_case_count(400); ++trial) {
     resample::options o;
     o.mode = pick(2) ? mode::bicubic : mode::bilinear;
     o.antialias = pick(2) == 1;
@@ -388,7 +390,7 @@ TEST_CASE("uint8 results are within 1 of the float result rounded, for non-negat
   std::mt19937 rng(7);
   const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   int checked = 0;
-  for (int trial = 0; trial < 500; ++trial) {
+  for (int trial = 0; trial < test_support::random_case_count(500); ++trial) {
     resample::options o;
     const int rank = 3 + pick(3);
     const std::vector<mode> modes = rank == 3 ? std::vector<mode>{mode::linear, mode::area}
@@ -457,7 +459,7 @@ TEST_CASE("uint8 linear, trilinear and area reproduce constants and copy unchang
 TEST_CASE("uint8 results do not depend on the layout, for any channel count", "[uint8][layouts]") {
   std::mt19937 rng(99);
   const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  for (int trial = 0; trial < 120; ++trial) {
+  for (int trial = 0; trial < test_support::random_case_count(120); ++trial) {
     resample::options o;
     const int rank = 3 + pick(3);
     const std::vector<std::vector<mode>> modes = {{mode::linear, mode::area},

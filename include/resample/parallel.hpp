@@ -38,6 +38,12 @@ struct execution {
   std::int64_t grain_elements = 1 << 16;
   /// The vector instruction set; `best` picks the widest the CPU supports at run time.
   instruction_set isa = instruction_set::best;
+  /// Outputs of at least this many bytes are written with streaming stores (by the last pass
+  /// of the separable modes and by nearest on channels-last pixels), which bypass the caches:
+  /// faster once the output no longer fits the last-level cache beside the input, slower
+  /// before. 0 picks half the running core's last-level cache (32 MB when unknown). Any value
+  /// gives the same results.
+  std::int64_t streaming_output_bytes = 0;
 };
 
 namespace detail {

@@ -13,6 +13,7 @@
 #include "detail/area.hpp"
 #include "detail/axis_table.hpp"
 #include "detail/box.hpp"
+#include "detail/cache_size.hpp"
 #include "detail/fixed_point_plan.hpp"
 #include "detail/gather.hpp"
 #include "detail/geometry.hpp"
@@ -156,7 +157,9 @@ class plan {
     const auto kernels = detail::kernels_for<std::conditional_t<is_floating, T, float>>(exec.isa);
     const auto area_kernels = detail::area_kernels_for<std::conditional_t<is_floating, T, float>>(exec.isa);
     const auto conversions = detail::conversions_for(exec.isa);
-    const bool stream_out = total * static_cast<std::int64_t>(sizeof(T)) >= detail::streaming_output_bytes;
+    const std::int64_t stream_from =
+        exec.streaming_output_bytes > 0 ? exec.streaming_output_bytes : detail::automatic_streaming_output_bytes();
+    const bool stream_out = total * static_cast<std::int64_t>(sizeof(T)) >= stream_from;
     detail::parallel_for(exec, threads, boxes * chunks_per_box, [&](std::int64_t task) {
       const std::int64_t which = task / chunks_per_box;
       const std::int64_t begin = (task % chunks_per_box) * per_chunk;

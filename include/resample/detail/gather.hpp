@@ -32,11 +32,6 @@ struct permuted_gather {
   const permuted_taps<T>* table = nullptr;
 };
 
-/// Outputs of packed channels of at least this many bytes stream (see above): larger than the
-/// last-level cache of most CPUs, their lines would only evict the input on their way to
-/// memory. Smaller outputs stay in that cache, where ordinary stores are faster.
-inline constexpr std::int64_t streaming_output_bytes = std::int64_t(32) << 20;
-
 /// memcpy with non-temporal stores for the 16-byte aligned part of `dst`; stream_fence must
 /// follow before the copy is read by another thread.
 inline void stream_copy(void* dst, const void* src, std::size_t bytes) {
@@ -167,7 +162,7 @@ void gather_row(const T* row, T* out, const box<const T>& src, const box<T>& dst
 
 /// `indices[a]` maps output to input positions along box axis a (D, H, W). Only outputs whose
 /// index along box axis `outer` lies in `outer_range` are written. Packed channels (K) are
-/// copied as whole vectors. `stream` asks for streaming stores (streaming_output_bytes).
+/// copied as whole vectors. `stream` asks for streaming stores (execution::streaming_output_bytes).
 template <class T>
 void gather_box(const box<const T>& src, const box<T>& dst, const std::array<std::vector<std::int64_t>, 3>& indices,
                 int outer, std::array<std::int64_t, 2> outer_range, const permuted_gather<T>& permuted = {},
