@@ -42,10 +42,9 @@ struct fixed_point_kernels {
   decltype(&portable::fixed_point::fp_area_finish) area_finish;
   bool has_row_loop;  ///< horizontal_row has a vector loop (byte shuffles) and horizontal_16 a
                       ///< 16-row one: AVX2 here
-  /// The W pass of rows of planar or interleaved pixels by column pairs (fp_interleave_pairs,
-  /// fp_pack_pairs, fp_horizontal_pairs); null where the set has no such loop.
-  void (*interleave_pairs)(const std::uint8_t*, int, std::int64_t, std::int64_t, std::uint8_t*);
-  void (*pack_pairs)(const std::uint8_t* const*, int, std::int64_t, std::int64_t, std::uint8_t*);
+  /// The W pass of rows of planar or interleaved pixels by column pairs (fp_pack_pairs,
+  /// fp_horizontal_pairs); null where the set has no such loop.
+  void (*pack_pairs)(const std::uint8_t* const*, int, int, std::int64_t, std::int64_t, std::uint8_t*);
   void (*horizontal_pairs)(const std::uint8_t*, int, int, std::uint8_t*, const std::int64_t*, const int*,
                            const std::int32_t*, const std::int32_t*, int, bool, int, std::int64_t, std::int64_t,
                            std::int64_t);
@@ -57,7 +56,7 @@ struct fixed_point_kernels {
                     const char*, const std::uint8_t*, std::int64_t, std::int64_t);
 };
 
-// The table of one set's loops, in the member order above; the last arguments are the three
+// The table of one set's loops, in the member order above; the last arguments are the two
 // loops by column pairs and the blends.
 #define RESAMPLE_FP_KERNEL_SET(ns, has_row_loop, ...)                          \
   fixed_point_kernels {                                                        \
@@ -77,14 +76,14 @@ inline fixed_point_kernels fixed_point_kernels_for(instruction_set isa) {
 #if defined(RESAMPLE_X86_DISPATCH)
   namespace avx2_fp = avx2::fixed_point;
   if (isa == instruction_set::avx2) {
-    return RESAMPLE_FP_KERNEL_SET(avx2, true, &avx2_fp::fp_interleave_pairs, &avx2_fp::fp_pack_pairs,
-                                  &avx2_fp::fp_horizontal_pairs, &avx2_fp::fp_blend_rows, &avx2_fp::fp_blend_row);
+    return RESAMPLE_FP_KERNEL_SET(avx2, true, &avx2_fp::fp_pack_pairs, &avx2_fp::fp_horizontal_pairs,
+                                  &avx2_fp::fp_blend_rows, &avx2_fp::fp_blend_row);
   }
   if (isa == instruction_set::sse2) {
-    return RESAMPLE_FP_KERNEL_SET(sse2, false, nullptr, nullptr, nullptr, nullptr, nullptr);
+    return RESAMPLE_FP_KERNEL_SET(sse2, false, nullptr, nullptr, nullptr, nullptr);
   }
 #endif
-  return RESAMPLE_FP_KERNEL_SET(portable, false, nullptr, nullptr, nullptr, nullptr, nullptr);
+  return RESAMPLE_FP_KERNEL_SET(portable, false, nullptr, nullptr, nullptr, nullptr);
 }
 
 #undef RESAMPLE_FP_KERNEL_SET

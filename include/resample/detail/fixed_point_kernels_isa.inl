@@ -43,10 +43,95 @@ inline __m128i fp_finish_4(__m128i acc, __m128i bias, int precision) {
 }
 #endif
 
+#if RESAMPLE_ISA_LEVEL == 2
+/// clamp((a + h * 2^16) >> precision) to 16 bits for 16 sums over `pairs` tap pairs: a in int32
+/// (a_lo: sums 0-3 and 8-11, a_hi: 4-7 and 12-15), h in 16 bits (sums 0-15), the result in
+/// 16-bit units 0-15. With precision >= 16 this is ((a >> 16) + h) >> (precision - 16): the
+/// floors nest, and every term fits 16 bits. The exact sum fits 32, so h's wrapped 16-bit sum
+/// still gives it; a (the bias plus products of bytes and lo halves below 2^15) does not wrap
+/// with at most 128 pairs.
+inline __m256i fp_finish_split(__m256i a_lo, __m256i a_hi, __m256i h, int precision, int pairs) {
+  if (precision >= 16 && pairs <= 128) {
+    const __m256i high = _mm256_packs_epi32(_mm256_srai_epi32(a_lo, 16), _mm256_srai_epi32(a_hi, 16));
+    return _mm256_sra_epi16(_mm256_add_epi16(high, h), _mm_cvtsi32_si128(precision - 16));
+  }
+  const __m256i zero = _mm256_setzero_si256();
+  const __m128i bits = _mm_cvtsi32_si128(precision);
+  a_lo = _mm256_add_epi32(a_lo, _mm256_unpacklo_epi16(zero, h));
+  a_hi = _mm256_add_epi32(a_hi, _mm256_unpackhi_epi16(zero, h));
+  return _mm256_packs_epi32(_mm256_sra_epi32(a_lo, bits), _mm256_sra_epi32(a_hi, bits));
+}
+#endif
+
 /// How a vector loop weighs the hi halves of the weights: not at all (PyTorch's int16 weights),
 /// as signed bytes with u8 x s8 multiply-adds summed in 16 bits (fixed_point_axis::hi_bytes), or
 /// as int16 with a second 16-bit multiply-add (hi_pairs).
 enum class fp_hi { none, bytes, words };
+
+#if RESAMPLE_ISA_LEVEL == 2
+/// fp_vertical_impl's 32-byte loop over [0, length - length % 32); N > 0 fixes the number of
+/// row pairs at compile time (their pointers and weights then stay in registers).
+template <fp_hi Hi, int N>
+inline __attribute__((always_inline)) std::int64_t fp_vertical_32(std::uint8_t* out, const std::uint8_t* const* rows,
+                                                                  const std::int32_t* lo_pairs,
+                                                                  const std::int32_t* hi_pairs,
+                                                                  const std::int32_t* hi_bytes, int pairs,
+                                                                  std::int64_t length, int precision) {
+  if constexpr (N > 0) pairs = N;
+  std::int64_t x = 0;
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
+  const __m128i shift = _mm_cvtsi32_si128(precision);
+  for (; x + 32 <= length; x += 32) {
+    // a0..a3 hold bytes 0-3 | 16-19, 4-7 | 20-23, 8-11 | 24-27, 12-15 | 28-31; h0..h3 the hi
+    // sums in the same order (16-bit sums of bytes 0-7 | 16-23 and 8-15 | 24-31 in h0, h1 for
+    // Hi == bytes).
+    fp_v8si a0 = fp_v8si(bias), a1 = a0, a2 = a0, a3 = a0;
+    fp_v8si h0 = fp_v8si(zero), h1 = h0, h2 = h0, h3 = h0;
+    for (int p = 0; p < pairs; ++p) {
+      const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[2 * p] + x));
+      const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[2 * p + 1] + x));
+      const __m256i ab_lo = _mm256_unpacklo_epi8(a, b);
+      const __m256i ab_hi = _mm256_unpackhi_epi8(a, b);
+      const __m256i v0 = _mm256_unpacklo_epi8(ab_lo, zero), v1 = _mm256_unpackhi_epi8(ab_lo, zero);
+      const __m256i v2 = _mm256_unpacklo_epi8(ab_hi, zero), v3 = _mm256_unpackhi_epi8(ab_hi, zero);
+      const __m256i wl = _mm256_set1_epi32(lo_pairs[p]);
+      a0 += fp_v8si(_mm256_madd_epi16(v0, wl));
+      a1 += fp_v8si(_mm256_madd_epi16(v1, wl));
+      a2 += fp_v8si(_mm256_madd_epi16(v2, wl));
+      a3 += fp_v8si(_mm256_madd_epi16(v3, wl));
+      if constexpr (Hi == fp_hi::bytes) {
+        const __m256i wh = _mm256_set1_epi32(hi_bytes[p]);
+        h0 = fp_v8si(fp_v16hi(h0) + fp_v16hi(_mm256_maddubs_epi16(ab_lo, wh)));
+        h1 = fp_v8si(fp_v16hi(h1) + fp_v16hi(_mm256_maddubs_epi16(ab_hi, wh)));
+      } else if constexpr (Hi == fp_hi::words) {
+        const __m256i wh = _mm256_set1_epi32(hi_pairs[p]);
+        h0 += fp_v8si(_mm256_madd_epi16(v0, wh));
+        h1 += fp_v8si(_mm256_madd_epi16(v1, wh));
+        h2 += fp_v8si(_mm256_madd_epi16(v2, wh));
+        h3 += fp_v8si(_mm256_madd_epi16(v3, wh));
+      }
+    }
+    if constexpr (Hi == fp_hi::bytes) {
+      const __m256i packed = _mm256_packus_epi16(fp_finish_split(__m256i(a0), __m256i(a1), __m256i(h0), precision, pairs),
+                                                 fp_finish_split(__m256i(a2), __m256i(a3), __m256i(h1), precision, pairs));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), packed);
+      continue;
+    } else if constexpr (Hi == fp_hi::words) {
+      a0 += h0 << 16;
+      a1 += h1 << 16;
+      a2 += h2 << 16;
+      a3 += h3 << 16;
+    }
+    const __m256i r0 = _mm256_sra_epi32(__m256i(a0), shift), r1 = _mm256_sra_epi32(__m256i(a1), shift);
+    const __m256i r2 = _mm256_sra_epi32(__m256i(a2), shift), r3 = _mm256_sra_epi32(__m256i(a3), shift);
+    // unpack and pack both work per 128-bit lane, so the bytes come back in order.
+    const __m256i packed = _mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), packed);
+  }
+  return x;
+}
+#endif
 
 /// The H (or D) pass over one output row: out[x] = finish(sum_j rows[j][x] * w_j), x < length.
 /// `rows` holds count rounded up to even pointers (an odd count repeats its last row, whose
@@ -60,58 +145,15 @@ void fp_vertical_impl(std::uint8_t* out, const std::uint8_t* const* rows, const 
 #if RESAMPLE_ISA_LEVEL >= 1
   const int pairs = (count + 1) / 2;
 #if RESAMPLE_ISA_LEVEL == 2
-  {
-    const __m256i zero = _mm256_setzero_si256();
-    const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
-    const __m128i shift = _mm_cvtsi32_si128(precision);
-    for (; x + 32 <= length; x += 32) {
-      // a0..a3 hold bytes 0-3 | 16-19, 4-7 | 20-23, 8-11 | 24-27, 12-15 | 28-31; h0..h3 the hi
-      // sums in the same order (16-bit sums of bytes 0-7 | 16-23 and 8-15 | 24-31 in h0, h1 for
-      // Hi == bytes).
-      fp_v8si a0 = fp_v8si(bias), a1 = a0, a2 = a0, a3 = a0;
-      fp_v8si h0 = fp_v8si(zero), h1 = h0, h2 = h0, h3 = h0;
-      for (int p = 0; p < pairs; ++p) {
-        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[2 * p] + x));
-        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[2 * p + 1] + x));
-        const __m256i ab_lo = _mm256_unpacklo_epi8(a, b);
-        const __m256i ab_hi = _mm256_unpackhi_epi8(a, b);
-        const __m256i v0 = _mm256_unpacklo_epi8(ab_lo, zero), v1 = _mm256_unpackhi_epi8(ab_lo, zero);
-        const __m256i v2 = _mm256_unpacklo_epi8(ab_hi, zero), v3 = _mm256_unpackhi_epi8(ab_hi, zero);
-        const __m256i wl = _mm256_set1_epi32(lo_pairs[p]);
-        a0 += fp_v8si(_mm256_madd_epi16(v0, wl));
-        a1 += fp_v8si(_mm256_madd_epi16(v1, wl));
-        a2 += fp_v8si(_mm256_madd_epi16(v2, wl));
-        a3 += fp_v8si(_mm256_madd_epi16(v3, wl));
-        if constexpr (Hi == fp_hi::bytes) {
-          const __m256i wh = _mm256_set1_epi32(hi_bytes[p]);
-          h0 = fp_v8si(fp_v16hi(h0) + fp_v16hi(_mm256_maddubs_epi16(ab_lo, wh)));
-          h1 = fp_v8si(fp_v16hi(h1) + fp_v16hi(_mm256_maddubs_epi16(ab_hi, wh)));
-        } else if constexpr (Hi == fp_hi::words) {
-          const __m256i wh = _mm256_set1_epi32(hi_pairs[p]);
-          h0 += fp_v8si(_mm256_madd_epi16(v0, wh));
-          h1 += fp_v8si(_mm256_madd_epi16(v1, wh));
-          h2 += fp_v8si(_mm256_madd_epi16(v2, wh));
-          h3 += fp_v8si(_mm256_madd_epi16(v3, wh));
-        }
-      }
-      if constexpr (Hi == fp_hi::bytes) {
-        // The 16-bit sums as high halves: hi * 2^16.
-        a0 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h0)));
-        a1 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h0)));
-        a2 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h1)));
-        a3 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h1)));
-      } else if constexpr (Hi == fp_hi::words) {
-        a0 += h0 << 16;
-        a1 += h1 << 16;
-        a2 += h2 << 16;
-        a3 += h3 << 16;
-      }
-      const __m256i r0 = _mm256_sra_epi32(__m256i(a0), shift), r1 = _mm256_sra_epi32(__m256i(a1), shift);
-      const __m256i r2 = _mm256_sra_epi32(__m256i(a2), shift), r3 = _mm256_sra_epi32(__m256i(a3), shift);
-      // unpack and pack both work per 128-bit lane, so the bytes come back in order.
-      const __m256i packed = _mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), packed);
-    }
+  switch (pairs) {  // the common counts unrolled
+    case 1:
+      x = fp_vertical_32<Hi, 1>(out, rows, lo_pairs, hi_pairs, hi_bytes, pairs, length, precision);
+      break;
+    case 2:
+      x = fp_vertical_32<Hi, 2>(out, rows, lo_pairs, hi_pairs, hi_bytes, pairs, length, precision);
+      break;
+    default:
+      x = fp_vertical_32<Hi, 0>(out, rows, lo_pairs, hi_pairs, hi_bytes, pairs, length, precision);
   }
 #endif
   {
@@ -445,20 +487,33 @@ inline void fp_horizontal_16(const std::uint8_t* in, std::uint8_t* out, const st
 // interleaving. Registers hold rows 0-7 | 16-23 and 8-15 | 24-31 (32 rows) or 0-7 | 8-15 (16
 // rows), the order in which the lane-wise packs of the results come out as rows 0 .. lanes-1.
 
-/// Packs column pairs [0, pairs) of `lanes` (16 or 32) rows, column c of row r at rows[r][c],
-/// into 2 * lanes bytes per pair at `packed`; columns from `available` on are not read and pack
-/// as 0.
-inline void fp_pack_pairs(const std::uint8_t* const* rows, int lanes, std::int64_t available, std::int64_t pairs,
-                          std::uint8_t* packed) {
+/// Packs column pairs [0, pairs) of `lanes` (16 or 32) rows into 2 * lanes bytes per pair at
+/// `packed` (which has room for 2 pairs more). Rows of planar bytes (channels = 1): pair k is
+/// columns 2k, 2k+1 of each row. Rows of interleaved pixels of 2 to 4 channels: pair k is
+/// channel k % channels of pixels 2q and 2q+1, q = k / channels, so that each channel of each
+/// pixel pair is a column pair. Bytes of a row from `available` on are not read and count as 0.
+inline void fp_pack_pairs(const std::uint8_t* const* rows, int lanes, int channels, std::int64_t available,
+                          std::int64_t pairs, std::uint8_t* packed) {
   const std::int64_t pair_bytes = 2 * lanes;
+  // A block reads 16 bytes of each row: 8 column pairs, or for RGB two pixel pairs (12 bytes,
+  // 6 column pairs; the last two packed pairs are then overwritten by the next block). A byte
+  // shuffle regroups interleaved pixels in each load.
+  const int block_pairs = channels == 3 ? 6 : 8;
+  alignas(16) std::int8_t order[16];
+  for (int j = 0; j < 16; ++j) {
+    const int unit = j / 2, c = unit % channels, q = unit / channels, pixel = 2 * q + j % 2;
+    order[j] = static_cast<std::int8_t>(channels == 1 ? j : j < 2 * block_pairs ? pixel * channels + c : j);
+  }
+  const __m256i regroup = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(order)));
   // Pairs k .. k+7 of rows r0 .. r0+7 (low lanes) and r1 .. r1+7 (high lanes): an 8x8
   // transpose of 16-bit units in each lane.
-  const auto block = [&](std::int64_t k, int r0, int r1, std::uint8_t* to) {
+  const auto block = [&](std::int64_t at, int r0, int r1, std::uint8_t* to) {
     __m256i x[8], t[8];
     for (int i = 0; i < 8; ++i) {
       x[i] = _mm256_inserti128_si256(
-          _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[r0 + i] + 2 * k))),
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[r1 + i] + 2 * k)), 1);
+          _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[r0 + i] + at))),
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[r1 + i] + at)), 1);
+      if (channels > 1) x[i] = _mm256_shuffle_epi8(x[i], regroup);
     }
     for (int i = 0; i < 4; ++i) {  // rows 2i, 2i+1: units 0-3, 4-7
       t[i] = _mm256_unpacklo_epi16(x[2 * i], x[2 * i + 1]);
@@ -477,139 +532,115 @@ inline void fp_pack_pairs(const std::uint8_t* const* rows, int lanes, std::int64
                           _mm256_unpackhi_epi64(x[from], x[from + 2]));
     }
   };
-  const auto blocks = [&](std::int64_t k) {
+  const auto blocks = [&](std::int64_t k, std::int64_t at) {
     std::uint8_t* to = packed + k * pair_bytes;
     if (lanes == 32) {
-      block(k, 0, 16, to);
-      block(k, 8, 24, to + 32);
+      block(at, 0, 16, to);
+      block(at, 8, 24, to + 32);
     } else {
-      block(k, 0, 8, to);
+      block(at, 0, 8, to);
     }
   };
-  const std::int64_t whole = std::min(pairs, available / 2);  // pairs inside every row
   std::int64_t k = 0;
-  for (; k + 8 <= whole; k += 8) blocks(k);
-  if (k < whole && whole >= 8) {  // the last whole pairs, as a block that ends with them
-    blocks(whole - 8);
+  for (; k + block_pairs <= pairs && 2 * k + 16 <= available; k += block_pairs) blocks(k, 2 * k);
+  const std::int64_t whole = std::min(pairs, available / 2);  // planar pairs inside every row
+  if (channels == 1 && k < whole && whole >= 8) {  // the last whole pairs, as a block that ends with them
+    blocks(whole - 8, 2 * (whole - 8));
     k = whole;
   }
   for (; k < pairs; ++k) {
+    const std::int64_t q = k / channels, c = k % channels;
+    const std::int64_t first = 2 * q * channels + c, second = first + channels;
     std::uint8_t* to = packed + k * pair_bytes;
     for (int r = 0; r < lanes; ++r) {
       // Row r's unit: register (r / 8) % 2 (32 rows), lane r / 16, or lane r / 8 (16 rows).
       std::uint8_t* unit = to + (lanes == 32 ? ((r >> 3) & 1) * 32 + (r >> 4) * 16 + (r & 7) * 2 : r * 2);
-      unit[0] = 2 * k < available ? rows[r][2 * k] : 0;
-      unit[1] = 2 * k + 1 < available ? rows[r][2 * k + 1] : 0;
-    }
-  }
-}
-
-/// Regroups a row of interleaved pixels of `channels` (2 to 4) bytes for fp_pack_pairs: pixel pair
-/// k becomes the units (channel c of pixel 2k, channel c of pixel 2k+1), c < channels, so that
-/// each channel of each pixel pair is a column pair. `pairs` pixel pairs into out[0 .. 2 *
-/// channels * pairs + 16) (the last 16 bytes are scratch); bytes of `in` from `available` on
-/// are not read and count as 0.
-inline void fp_interleave_pairs(const std::uint8_t* in, int channels, std::int64_t available, std::int64_t pairs,
-                                std::uint8_t* out) {
-  const std::int64_t group = 2 * channels;  // bytes per pixel pair
-  std::int64_t k = 0;
-  if (channels == 3) {
-    // Two pixel pairs per 16-byte shuffle (four per step in the two lanes); each store's last 4
-    // bytes are overwritten next.
-    const __m128i order = _mm_setr_epi8(0, 3, 1, 4, 2, 5, 6, 9, 7, 10, 8, 11, 12, 13, 14, 15);
-    const __m256i orders = _mm256_broadcastsi128_si256(order);
-    for (; k * group + 28 <= available && k + 4 <= pairs; k += 4) {
-      const std::uint8_t* at = in + k * group;
-      const __m256i x = _mm256_inserti128_si256(
-          _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at))),
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 12)), 1);
-      const __m256i y = _mm256_shuffle_epi8(x, orders);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k * group), _mm256_castsi256_si128(y));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k * group + 12), _mm256_extracti128_si256(y, 1));
-    }
-    for (; k * group + 16 <= available && k + 2 <= pairs; k += 2) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + k * group));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k * group), _mm_shuffle_epi8(x, order));
-    }
-  } else {
-    // Whole pixel pairs in each 16-byte lane: 32 bytes per shuffle.
-    const __m256i order = channels == 2 ? _mm256_setr_epi8(0, 2, 1, 3, 4, 6, 5, 7, 8, 10, 9, 11, 12, 14, 13, 15, 0, 2,
-                                                           1, 3, 4, 6, 5, 7, 8, 10, 9, 11, 12, 14, 13, 15)
-                                        : _mm256_setr_epi8(0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15, 0, 4,
-                                                           1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15);
-    const std::int64_t step = 32 / group;  // pixel pairs per shuffle
-    for (; (k + step) * group <= available && k + step <= pairs; k += step) {
-      const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + k * group));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + k * group), _mm256_shuffle_epi8(x, order));
-    }
-  }
-  for (; k < pairs; ++k) {
-    for (int c = 0; c < channels; ++c) {
-      const std::int64_t a = k * group + c, b = a + channels;
-      out[k * group + 2 * c] = a < available ? in[a] : 0;
-      out[k * group + 2 * c + 1] = b < available ? in[b] : 0;
+      unit[0] = first < available ? rows[r][first] : 0;
+      unit[1] = second < available ? rows[r][second] : 0;
     }
   }
 }
 
 /// The W pass over column pairs packed by fp_pack_pairs (Lanes rows) of pixels of `channels`
-/// bytes (1 for planar rows; fp_interleave_pairs regroups the others): for o in [begin, end) and
-/// c < channels, the Lanes bytes at out + ((o - begin) * channels + c) * Lanes are rows 0 ..
-/// Lanes-1 of channel c of output o, the sums over count[o] pixel pairs from pixel first[o]
-/// (even; the packing starts at pixel `shift`, even) with lo halves lo[o * width + p] and hi
-/// halves as signed bytes hi[o * width + p].
+/// bytes (1 for planar rows), for one output: for c <
+/// channels, the Lanes bytes at out + c * Lanes are rows 0 .. Lanes-1 of channel c, the sums
+/// over the column pairs at pixel_pair + p * step (p < n, or N when N > 0 fixes the count at
+/// compile time) with lo halves wl[p] and hi halves as signed bytes wh[p].
+template <bool Fits16, int Lanes, int N>
+inline __attribute__((always_inline)) void fp_pairs_output(const std::uint8_t* pixel_pair, std::int64_t step, int channels, std::uint8_t* out,
+                     const std::int32_t* wl, const std::int32_t* wh, int n, int precision) {
+  const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
+  const __m256i zero = _mm256_setzero_si256();
+  const int count = N > 0 ? N : n;
+  // The weights of a fixed count, broadcast once for all channels.
+  __m256i lo[N > 0 ? N : 1], hi[N > 0 ? N : 1];
+  if constexpr (N > 0) {
+    for (int p = 0; p < N; ++p) {
+      lo[p] = _mm256_set1_epi32(wl[p]);
+      hi[p] = _mm256_set1_epi32(wh[p]);
+    }
+  }
+  for (int c = 0; c < channels; ++c, out += Lanes) {
+    // a0, a1: rows 0-3 | 16-19 and 4-7 | 20-23 (32 lanes) or 0-3 | 8-11 and 4-7 | 12-15 (16);
+    // a2, a3: rows 8-11 | 24-27 and 12-15 | 28-31. h0, h1: the hi sums of the two registers.
+    fp_v8si a0 = fp_v8si(bias), a1 = a0, a2 = a0, a3 = a0;
+    fp_v16hi h0 = fp_v16hi(zero), h1 = h0;
+    const std::uint8_t* pair = pixel_pair + c * 2 * Lanes;
+    for (int p = 0; p < count; ++p, pair += step) {
+      const __m256i l = N > 0 ? lo[p] : _mm256_set1_epi32(wl[p]);
+      const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair));
+      a0 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x0, zero), l));
+      a1 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x0, zero), l));
+      const __m256i h = Fits16 ? zero : N > 0 ? hi[p] : _mm256_set1_epi32(wh[p]);
+      if (!Fits16) h0 += fp_v16hi(_mm256_maddubs_epi16(x0, h));
+      if (Lanes == 32) {
+        const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair + 32));
+        a2 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x1, zero), l));
+        a3 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x1, zero), l));
+        if (!Fits16) h1 += fp_v16hi(_mm256_maddubs_epi16(x1, h));
+      }
+    }
+    const __m128i bits = _mm_cvtsi32_si128(precision);
+    const __m256i r01 = Fits16 ? _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a0), bits), _mm256_sra_epi32(__m256i(a1), bits))
+                               : fp_finish_split(__m256i(a0), __m256i(a1), __m256i(h0), precision, count);
+    if (Lanes == 32) {
+      const __m256i r23 = Fits16 ? _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a2), bits), _mm256_sra_epi32(__m256i(a3), bits))
+                                 : fp_finish_split(__m256i(a2), __m256i(a3), __m256i(h1), precision, count);
+      // rows 0-7 | 16-23 and 8-15 | 24-31: the byte pack puts them in order.
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_packus_epi16(r01, r23));
+    } else {
+      const __m128i rows = _mm_packus_epi16(_mm256_castsi256_si128(r01), _mm256_extracti128_si256(r01, 1));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out), rows);
+    }
+  }
+}
+
+/// The W pass over column pairs packed by fp_pack_pairs (Lanes rows) of pixels of `channels`
+/// bytes: for o in [begin, end), fp_pairs_output of output o into out + (o - begin) * channels
+/// * Lanes, from its count[o] pixel pairs from pixel first[o] (even; the packing starts at pixel
+/// `shift`, even) with lo halves lo[o * width + p] and hi halves hi[o * width + p].
 template <bool Fits16, int Lanes>
 void fp_horizontal_pairs_impl(const std::uint8_t* packed, int channels, std::uint8_t* out, const std::int64_t* first,
                               const int* count, const std::int32_t* lo, const std::int32_t* hi, int width,
                               int precision, std::int64_t begin, std::int64_t end, std::int64_t shift) {
-  const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
-  const __m256i zero = _mm256_setzero_si256();
-  const __m128i bits = _mm_cvtsi32_si128(precision);
   const std::int64_t step = channels * 2 * Lanes;  // bytes from a pixel pair to the next
-  std::uint8_t* target = out;
   for (std::int64_t o = begin; o < end; ++o) {
     const std::uint8_t* pixel_pair = packed + ((first[o] - shift) >> 1) * step;
+    std::uint8_t* target = out + (o - begin) * channels * Lanes;
     const std::int32_t* wl = lo + o * width;
     const std::int32_t* wh = hi + o * width;
-    const int n = count[o];
-    for (int c = 0; c < channels; ++c, target += Lanes) {
-      // a0, a1: rows 0-3 | 16-19 and 4-7 | 20-23 (32 lanes) or 0-3 | 8-11 and 4-7 | 12-15 (16);
-      // a2, a3: rows 8-11 | 24-27 and 12-15 | 28-31. h0, h1: the hi sums of the two registers.
-      fp_v8si a0 = fp_v8si(bias), a1 = a0, a2 = a0, a3 = a0;
-      fp_v16hi h0 = fp_v16hi(zero), h1 = h0;
-      const std::uint8_t* pair = pixel_pair + c * 2 * Lanes;
-      for (int p = 0; p < n; ++p, pair += step) {
-        const __m256i l = _mm256_set1_epi32(wl[p]);
-        const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair));
-        a0 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x0, zero), l));
-        a1 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x0, zero), l));
-        if (!Fits16) h0 += fp_v16hi(_mm256_maddubs_epi16(x0, _mm256_set1_epi32(wh[p])));
-        if (Lanes == 32) {
-          const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pair + 32));
-          a2 += fp_v8si(_mm256_madd_epi16(_mm256_unpacklo_epi8(x1, zero), l));
-          a3 += fp_v8si(_mm256_madd_epi16(_mm256_unpackhi_epi8(x1, zero), l));
-          if (!Fits16) h1 += fp_v16hi(_mm256_maddubs_epi16(x1, _mm256_set1_epi32(wh[p])));
-        }
-      }
-      if (!Fits16) {  // the 16-bit hi sums as high halves: hi * 2^16
-        a0 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h0)));
-        a1 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h0)));
-      }
-      const __m256i r01 =
-          _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a0), bits), _mm256_sra_epi32(__m256i(a1), bits));
-      if (Lanes == 32) {
-        if (!Fits16) {
-          a2 += fp_v8si(_mm256_unpacklo_epi16(zero, __m256i(h1)));
-          a3 += fp_v8si(_mm256_unpackhi_epi16(zero, __m256i(h1)));
-        }
-        const __m256i r23 =
-            _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a2), bits), _mm256_sra_epi32(__m256i(a3), bits));
-        // rows 0-7 | 16-23 and 8-15 | 24-31: the byte pack puts them in order.
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(target), _mm256_packus_epi16(r01, r23));
-      } else {
-        const __m128i rows = _mm_packus_epi16(_mm256_castsi256_si128(r01), _mm256_extracti128_si256(r01, 1));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(target), rows);
-      }
+    switch (count[o]) {  // the common counts unrolled
+      case 1:
+        fp_pairs_output<Fits16, Lanes, 1>(pixel_pair, step, channels, target, wl, wh, 1, precision);
+        break;
+      case 2:
+        fp_pairs_output<Fits16, Lanes, 2>(pixel_pair, step, channels, target, wl, wh, 2, precision);
+        break;
+      case 3:
+        fp_pairs_output<Fits16, Lanes, 3>(pixel_pair, step, channels, target, wl, wh, 3, precision);
+        break;
+      default:
+        fp_pairs_output<Fits16, Lanes, 0>(pixel_pair, step, channels, target, wl, wh, count[o], precision);
     }
   }
 }

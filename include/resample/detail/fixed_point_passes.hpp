@@ -6,8 +6,8 @@
 //   acc = 2^(p-1) + sum_j x[first + j] * w_j  (int32, exact),  out = clamp(acc >> p, 0, 255).
 // The W pass picks its loop by layout: along the row when each output's taps lie close
 // together (NCHW upscales); by column pairs of 32 rows (AVX2), for planar rows and for
-// interleaved pixels of up to 4 channels (RGB, RGBA), each pair of adjacent columns packed once
-// for all the outputs that read it; otherwise 16 or 8 planar rows at a time transposed into
+// interleaved pixels of up to 4 channels (RGB, RGBA), each pair of adjacent columns (or of one
+// channel of adjacent pixels) packed once for all the outputs that read it; otherwise 16 or 8 planar rows at a time transposed into
 // pixels of as many bytes, interleaved pixels of up to 4 channels one row at a time, groups of 8
 // channels (wider channels-last), or a scalar loop over any strides. The H pass runs along
 // whole rows.
@@ -34,7 +34,6 @@ struct fixed_point_scratch {
   std::vector<std::uint8_t> packed_in;
   std::vector<std::uint8_t> packed_out;
   std::vector<std::uint8_t> row;
-  std::vector<std::uint8_t> regrouped;  ///< rows of pixels regrouped by fp_interleave_pairs
   std::vector<const std::uint8_t*> rows;
   std::vector<std::uint16_t> wide_a;
   std::vector<std::uint16_t> wide_b;
@@ -87,37 +86,24 @@ inline void fixed_point_store_rows(const fixed_point_kernels& kernels, const std
 }
 
 /// W pass by column pairs (fp_pack_pairs, fp_horizontal_pairs) of rows of planar bytes or of
-/// dense interleaved pixels of up to 4 channels (regrouped by fp_interleave_pairs first): 32
-/// rows at a time, 16 for a last group of at most 16, a short group padded with its last row.
-/// The outputs come back as rows of interleaved pixels.
+/// dense interleaved pixels of up to 4 channels: 32 rows at a time, 16 for a last group of at
+/// most 16, a short group padded with its last row. The outputs come back as rows of
+/// interleaved pixels.
 inline void fixed_point_horizontal_pairs(const fixed_point_kernels& kernels, const box<const std::uint8_t>& src,
                                          const box<std::uint8_t>& dst, const fixed_point_axis& t,
                                          fixed_point_scratch& s) {
   const std::int64_t rows = src.extent[1];
   const int channels = static_cast<int>(src.extent[3]);
-  const std::int64_t pixel_pairs = (t.even_end - t.even_begin) / 2;
-  const std::int64_t pairs = pixel_pairs * channels;  // one column pair per channel of a pixel pair
-  const std::int64_t available = (t.in - t.even_begin) * channels;  // bytes of a row from pixel even_begin
-  const std::int64_t regrouped = 2 * pairs + 16;                    // bytes of a regrouped row
-  std::uint8_t* const packed_in = grown(s.packed_in, pairs * 64);
+  const std::int64_t pairs = (t.even_end - t.even_begin) / 2 * channels;  // a column pair per channel of a pixel pair
+  const std::int64_t available = (t.in - t.even_begin) * channels;      // bytes of a row from pixel even_begin
+  std::uint8_t* const packed_in = grown(s.packed_in, (pairs + 2) * 64);
   std::uint8_t* const packed_out = grown(s.packed_out, t.out * channels * 32);
-  std::uint8_t* const regrouped_rows = channels > 1 ? grown(s.regrouped, 32 * regrouped) : nullptr;
   const std::uint8_t* in_rows[32];
   for (std::int64_t r = 0; r < rows;) {
     const int lanes = rows - r > 16 ? 32 : 16;
     const std::int64_t group = std::min<std::int64_t>(lanes, rows - r);
-    for (int k = 0; k < lanes; ++k) {
-      if (k >= group) {
-        in_rows[k] = in_rows[group - 1];
-      } else if (channels == 1) {
-        in_rows[k] = src.at(0, r + k, t.even_begin);
-      } else {
-        std::uint8_t* row = regrouped_rows + k * regrouped;
-        kernels.interleave_pairs(src.at(0, r + k, t.even_begin), channels, available, pixel_pairs, row);
-        in_rows[k] = row;
-      }
-    }
-    kernels.pack_pairs(in_rows, lanes, channels == 1 ? available : 2 * pairs, pairs, packed_in);
+    for (int k = 0; k < lanes; ++k) in_rows[k] = src.at(0, r + std::min<std::int64_t>(k, group - 1), t.even_begin);
+    kernels.pack_pairs(in_rows, lanes, channels, available, pairs, packed_in);
     kernels.horizontal_pairs(packed_in, lanes, channels, packed_out, t.even_first.data(),
                              t.even_count.data(), t.even_lo.data(), t.even_hi.data(), t.even_width, t.fits_int16,
                              t.precision, 0, t.out, t.even_begin);

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,15 @@ class fixed_point_plan {
       prepare_blends(t);
       axes_.push_back(std::move(t));
     }
+    if (spatial_ == 2 && mode_ != mode::area) {
+      const fixed_point_axis& th = axes_[0];
+      rows_stream_ = true;
+      for (std::int64_t o = 0; o < th.out; ++o) {
+        rows_stream_ = rows_stream_ && th.count[o] > 0 &&
+                       (o == 0 || (th.first[o] >= th.first[o - 1] &&
+                                   th.first[o] + th.count[o] >= th.first[o - 1] + th.count[o - 1]));
+      }
+    }
   }
 
   void run(const tensor_view<const std::uint8_t>& input, const tensor_view<std::uint8_t>& output,
@@ -95,10 +105,26 @@ class fixed_point_plan {
     const std::int64_t outer_extent = output.extent(2);
     const std::int64_t row_elements = plane_elements / outer_extent * (packed ? channels : 1);
     constexpr std::int64_t min_chunk_rows = 16;  // bounds the rows recomputed at chunk borders
-    const std::int64_t per_chunk =
-        std::clamp<std::int64_t>(std::max(exec.grain_elements / row_elements, min_chunk_rows), 1, outer_extent);
-    const std::int64_t chunks = (outer_extent + per_chunk - 1) / per_chunk;
     const std::int64_t boxes = batch * (packed ? 1 : channels);
+    std::int64_t per_chunk =
+        std::clamp<std::int64_t>(std::max(exec.grain_elements / row_elements, min_chunk_rows), 1, outer_extent);
+    if (spatial_ == 2 && mode_ != mode::area && !axes_[0].skip && !axes_[1].skip) {
+      // Both passes: each chunk runs the W pass again on the input rows it shares with its
+      // neighbours, and that pass works on groups of 32 rows, a chunk's last group partly
+      // empty. The fewest chunks that share the work evenly among the threads waste the least
+      // (and keep their W-resampled rows in cache, when they do not stream through a buffer).
+      std::int64_t chunks_wanted = 1;
+      while ((boxes * chunks_wanted) % threads != 0 && boxes * chunks_wanted < 4 * threads) ++chunks_wanted;
+      per_chunk = (outer_extent + chunks_wanted - 1) / chunks_wanted;
+      if (!rows_stream_) {
+        constexpr std::int64_t middle_bytes = std::int64_t(256) << 10;
+        const fixed_point_axis& th = axes_[0];
+        const std::int64_t middle_row = std::max<std::int64_t>(axes_[1].out * (packed ? channels : 1), 1);
+        const std::int64_t rows_in_cache = middle_bytes / middle_row * th.out / std::max<std::int64_t>(th.in, 1);
+        per_chunk = std::clamp<std::int64_t>(std::min(per_chunk, rows_in_cache), min_chunk_rows, outer_extent);
+      }
+    }
+    const std::int64_t chunks = (outer_extent + per_chunk - 1) / per_chunk;
     parallel_for(exec, threads, boxes * chunks, [&](std::int64_t task) {
       const std::int64_t which = task / chunks;
       const std::int64_t begin = (task % chunks) * per_chunk;
@@ -151,11 +177,45 @@ class fixed_point_plan {
     }
     const std::int64_t lo = th.span_begin(begin, end), hi = std::max(th.span_end(begin, end), lo);
     const std::int64_t channels = src.extent[3];
-    std::uint8_t* const resampled = grown(scratch.middle, std::max<std::int64_t>(hi - lo, 1) * tw.out * channels);
-    const box<std::uint8_t> middle = contiguous_box(resampled, {1, hi - lo, tw.out, channels});
-    fixed_point_horizontal(kernels, slab(src, 1, lo, hi), middle, tw, scratch);
-    const box<const std::uint8_t> rows{middle.data, middle.extent, middle.stride};
-    fixed_point_vertical(kernels, rows, target, th, begin, end, lo, scratch);
+    const std::int64_t row_bytes = tw.out * channels;
+    if (!rows_stream_) {
+      std::uint8_t* const resampled = grown(scratch.middle, std::max<std::int64_t>(hi - lo, 1) * row_bytes);
+      const box<std::uint8_t> middle = contiguous_box(resampled, {1, hi - lo, tw.out, channels});
+      fixed_point_horizontal(kernels, slab(src, 1, lo, hi), middle, tw, scratch);
+      const box<const std::uint8_t> rows{middle.data, middle.extent, middle.stride};
+      fixed_point_vertical(kernels, rows, target, th, begin, end, lo, scratch);
+      return;
+    }
+    // The W-resampled rows stream through a buffer that holds the rows of the next H output and
+    // a group of 32 more: the W pass runs a group at a time (its vector width in rows), the H
+    // pass on each output once its rows are in, and rows no later output reads leave from the
+    // front. The rows stay in cache between the passes.
+    constexpr std::int64_t group = 32;
+    const std::int64_t capacity = std::min<std::int64_t>(hi - lo, th.width + group);
+    std::uint8_t* const buffer = grown(scratch.middle, std::max<std::int64_t>(capacity, 1) * row_bytes);
+    std::int64_t base = lo, filled = 0;  // buffer row r is input row base + r, for r < filled
+    for (std::int64_t o = begin; o < end;) {
+      std::int64_t ready = o;
+      while (ready < end && th.first[ready] + th.count[ready] <= base + filled) ++ready;
+      if (ready > o) {
+        const box<std::uint8_t> in_buffer = contiguous_box(buffer, {1, filled, tw.out, channels});
+        const box<const std::uint8_t> rows{in_buffer.data, in_buffer.extent, in_buffer.stride};
+        fixed_point_vertical(kernels, rows, slab(dst, 1, o, ready), th, o, ready, base, scratch);
+        o = ready;
+        continue;
+      }
+      const std::int64_t drop = std::min(th.first[o] - base, filled);  // rows before output o's first
+      if (drop > 0) {
+        std::memmove(buffer, buffer + drop * row_bytes, static_cast<std::size_t>((filled - drop) * row_bytes));
+        filled -= drop;
+      }
+      if (filled == 0) base = th.first[o];
+      else base += drop;
+      const std::int64_t take = std::min({group, hi - (base + filled), capacity - filled});
+      fixed_point_horizontal(kernels, slab(src, 1, base + filled, base + filled + take),
+                             contiguous_box(buffer + filled * row_bytes, {1, take, tw.out, channels}), tw, scratch);
+      filled += take;
+    }
   }
 
   /// Output slices [begin, end) of a trilinear box: W, H, D passes through value * 2^8 in
@@ -182,6 +242,7 @@ class fixed_point_plan {
 
   resample::mode mode_ = resample::mode::bilinear;
   int spatial_ = 0;
+  bool rows_stream_ = false;  // 2-D: the H windows move forward (first and last never decrease)
   std::vector<fixed_point_axis> axes_;   // outermost first
   std::array<area_windows, 3> windows_;  // area: box axes D, H, W
 };
