@@ -184,17 +184,30 @@ class plan {
       } else if constexpr (is_floating) {
         weigh_chunk(kernels, area_kernels, src, dst, begin, end, stream_out);
       } else if constexpr (is_half) {
-        // Widen the input slices this chunk reads, run the float passes, round the outputs.
+        // Widen the input slices a part of the chunk reads, run the float passes, round the
+        // outputs: parts of about 32 KB of float outputs, rounded while they are in the
+        // first-level cache (a few input rows read twice cost less than staging the chunk).
         thread_local detail::half_scratch staging;
-        const std::array<std::int64_t, 2> span = source_span(begin, end);
-        const detail::box<float> staged_src =
-            detail::shifted_dense_box(staging.input, src, outer, span[0], span[1] - span[0] + 1);
-        detail::widen_box(conversions, detail::slab_of(src, outer, span[0], span[1]), staging.input.data());
-        const detail::box<float> staged_dst = detail::shifted_dense_box(staging.output, dst, outer, begin, end - begin);
-        weigh_chunk(kernels, area_kernels,
-                    detail::box<const float>{staged_src.data, staged_src.extent, staged_src.stride}, staged_dst,
-                    begin, end, false);
-        detail::narrow_box(conversions, staging.output.data(), detail::slab_of(dst, outer, begin, end - 1));
+        const std::int64_t slice = dst.extent[0] * dst.extent[1] * dst.extent[2] * dst.extent[3] / dst.extent[outer];
+        const std::int64_t part = std::max<std::int64_t>(1, (std::int64_t(8) << 10) / std::max<std::int64_t>(slice, 1));
+        for (std::int64_t from = begin; from < end; from += part) {
+          const std::int64_t to = std::min(end, from + part);
+          const std::array<std::int64_t, 2> span = source_span(from, to);
+          const detail::box<float> staged_src =
+              detail::shifted_dense_box(staging.input, src, outer, span[0], span[1] - span[0] + 1);
+          detail::widen_box(conversions, detail::slab_of(src, outer, span[0], span[1]), staging.input.data());
+          const detail::box<float> staged_dst = detail::shifted_dense_box(staging.output, dst, outer, from, to - from);
+          weigh_chunk(kernels, area_kernels,
+                      detail::box<const float>{staged_src.data, staged_src.extent, staged_src.stride}, staged_dst,
+                      from, to, false);
+          if (stream_out) {
+            detail::narrow_box_streamed(conversions, staging.output.data(), detail::slab_of(dst, outer, from, to - 1),
+                                        staging.row);
+          } else {
+            detail::narrow_box(conversions, staging.output.data(), detail::slab_of(dst, outer, from, to - 1));
+          }
+        }
+        if (stream_out) detail::stream_fence();
       }
     });
   }

@@ -20,6 +20,7 @@
 
 #include "box.hpp"
 #include "permuted_taps.hpp"
+#include "streaming_stores.hpp"
 #include "transpose.hpp"
 
 namespace resample::detail {
@@ -31,31 +32,6 @@ struct permuted_gather {
   void (*copy)(const T*, T*, const permuted_taps<T>&, std::int64_t, std::int64_t) = nullptr;
   const permuted_taps<T>* table = nullptr;
 };
-
-/// memcpy with non-temporal stores for the 16-byte aligned part of `dst`; stream_fence must
-/// follow before the copy is read by another thread.
-inline void stream_copy(void* dst, const void* src, std::size_t bytes) {
-#if defined(RESAMPLE_HAVE_SSE2)
-  auto* out = static_cast<unsigned char*>(dst);
-  const auto* in = static_cast<const unsigned char*>(src);
-  const std::size_t head = std::min(bytes, (16 - reinterpret_cast<std::uintptr_t>(out) % 16) % 16);
-  std::memcpy(out, in, head);
-  std::size_t i = head;
-  for (; i + 16 <= bytes; i += 16) {
-    _mm_stream_si128(reinterpret_cast<__m128i*>(out + i), _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i)));
-  }
-  std::memcpy(out + i, in + i, bytes - i);
-#else
-  std::memcpy(dst, src, bytes);
-#endif
-}
-
-/// Orders the streaming stores before any later store (the end of a task included).
-inline void stream_fence() {
-#if defined(RESAMPLE_HAVE_SSE2)
-  _mm_sfence();
-#endif
-}
 
 /// The W indices of planar rows over outputs [begin, end), when they follow a rule that a
 /// register copy can apply: out[w] = row[first + (w - begin) * step] with step 1 (a plain copy)

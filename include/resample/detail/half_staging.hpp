@@ -15,6 +15,7 @@
 #include "../view.hpp"
 #include "box.hpp"
 #include "kernels.hpp"
+#include "streaming_stores.hpp"
 
 namespace resample::detail {
 
@@ -90,6 +91,27 @@ void narrow_box(const conversion_set& convert, const float* in, const box<S>& ds
   }
 }
 
+/// narrow_box into an output that streams (execution::streaming_output_bytes): rows are rounded
+/// into `row` (in cache) and copied out with streaming stores; stream_fence must follow.
+template <class S>
+void narrow_box_streamed(const conversion_set& convert, const float* in, const box<S>& dst,
+                         std::vector<std::uint16_t>& row) {
+  if (!rows_are_runs(dst)) {
+    narrow_box(convert, in, dst);
+    return;
+  }
+  constexpr bool is_float16 = half_format_of<S> == half_format::float16;
+  const auto narrow = is_float16 ? convert.narrow_float16 : convert.narrow_bfloat16;
+  const std::int64_t run = dst.extent[2] * dst.extent[3];
+  row.resize(static_cast<std::size_t>(run));
+  for (std::int64_t d = 0; d < dst.extent[0]; ++d) {
+    for (std::int64_t h = 0; h < dst.extent[1]; ++h, in += run) {
+      narrow(in, row.data(), run);
+      stream_copy(dst.at(d, h, 0), row.data(), static_cast<std::size_t>(run) * sizeof(S));
+    }
+  }
+}
+
 /// Slices [first, last] of box axis `axis` of `b`.
 template <class T>
 box<T> slab_of(const box<T>& b, int axis, std::int64_t first, std::int64_t last) {
@@ -151,6 +173,7 @@ void narrow_into(const tensor<float>& values, const tensor_view<S>& view) {
 struct half_scratch {
   std::vector<float> input;
   std::vector<float> output;
+  std::vector<std::uint16_t> row;  ///< a rounded row on its way to a streamed output
 };
 
 }  // namespace resample::detail
