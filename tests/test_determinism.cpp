@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <cstring>
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <random>
 #include <type_traits>
 #include <vector>
@@ -183,6 +185,46 @@ TEMPLATE_TEST_CASE("pyramids and fusion: threads, executors, grains and instruct
   for (std::size_t v = 0; v < variants.size(); ++v) {
     INFO("variant " << v);
     REQUIRE(run_all(variants[v]) == expected);
+  }
+}
+
+TEMPLATE_TEST_CASE("one plan executed by several threads at once gives the serial bits", "[threads]", float, double) {
+  // A fresh plan builds some tables on its first execution that needs them (channels-last rows
+  // of a few channels): here several threads make that first execution together.
+  using T = TestType;
+  std::mt19937 rng(4242u);
+  for (const resample::mode m : {resample::mode::bilinear, resample::mode::bicubic}) {
+    for (const std::int64_t channels : {2, 3, 4}) {
+      const resample::dims shape{2, channels, 37, 53};
+      resample::options opts;
+      opts.mode = m;
+      opts.size = {61, 29};
+      const std::vector<T> values = random_values<T>(shape, rng);
+      const resample::tensor_view<const T> input = resample::channels_last_view(values.data(), shape);
+      const resample::dims out_shape = resample::output_shape(shape, opts);
+      resample::tensor<T> expected(out_shape);
+      resample::plan<T>(shape, opts).execute(input, expected.view());
+
+      const resample::plan<T> shared(shape, opts);
+      constexpr int workers = 4;
+      std::vector<resample::tensor<T>> results(workers, resample::tensor<T>(out_shape));
+      std::atomic<int> ready{0};
+      std::vector<std::thread> threads;
+      for (int w = 0; w < workers; ++w) {
+        threads.emplace_back([&, w] {
+          ready.fetch_add(1);
+          while (ready.load() < workers) std::this_thread::yield();  // start together
+          resample::execution serial;
+          serial.max_threads = 1;
+          shared.execute(input, results[static_cast<std::size_t>(w)].view(), serial);
+        });
+      }
+      for (std::thread& t : threads) t.join();
+      INFO(resample::to_string(m) << ", " << channels << " channels");
+      for (const resample::tensor<T>& r : results) {
+        CHECK(std::memcmp(r.data(), expected.data(), expected.values().size() * sizeof(T)) == 0);
+      }
+    }
   }
 }
 

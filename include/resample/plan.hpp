@@ -13,6 +13,7 @@
 #include "detail/area.hpp"
 #include "detail/axis_table.hpp"
 #include "detail/box.hpp"
+#include "detail/built_once.hpp"
 #include "detail/cache_size.hpp"
 #include "detail/fixed_point_plan.hpp"
 #include "detail/gather.hpp"
@@ -74,10 +75,6 @@ class plan {
       }
     }
     if (!tables_.empty()) tables_.back().permute();  // the W pass of planar rows
-    const index_t channels = geometry_.input_shape[1];
-    if (spatial == 2 && !tables_.empty() && channels >= 2 && channels <= max_interleaved_channels) {
-      interleaved_w_ = detail::interleaved_table(tables_.back(), static_cast<int>(channels));
-    }
     if constexpr (is_floating) {
       if (gathers) {
         const std::vector<std::int64_t>& w_index = gather_indices_[2];
@@ -223,9 +220,18 @@ class plan {
       thread_local detail::area_scratch<U> area_scratch;
       detail::area_box(area_kernels, src, dst, area_windows_, spatial, 3 - spatial, {begin, end}, area_scratch);
     } else {
-      const detail::separable_choices<U> choices{interleaved_w_ ? &*interleaved_w_ : nullptr, stream_out};
+      const detail::separable_choices<U> choices{interleaved_w(src), stream_out};
       detail::resample_separable_chunk(kernels, src, dst, tables_, begin, end, scratch, choices);
     }
+  }
+
+  // The W table over rows of interleaved channel values for a box of a few packed channels of
+  // a 2-D separable mode; null for any other box.
+  template <class U>
+  const detail::axis_table<compute_type>* interleaved_w(const detail::box<const U>& src) const {
+    const index_t channels = src.extent[3];
+    if (tables_.size() != 2 || channels < 2 || channels > max_interleaved_channels || src.stride[3] != 1) return nullptr;
+    return &interleaved_w_.get([&] { return detail::interleaved_table(tables_.back(), static_cast<int>(channels)); });
   }
 
   // The input slices [first, last] of the outermost axis that outputs [begin, end) read.
@@ -245,7 +251,9 @@ class plan {
   // Channels-last images with up to this many channels resample rows of pixels as planar rows
   // of values (wider pixels are vectors of their own).
   static constexpr index_t max_interleaved_channels = 4;
-  std::optional<detail::axis_table<compute_type>> interleaved_w_;  // 2-D separable modes, few channels
+  // That W table, built by the first execution that needs it: planar inputs never do, and its
+  // lane permutations are a large part of planning a small image.
+  detail::built_once<detail::axis_table<compute_type>> interleaved_w_;
   std::array<std::vector<std::int64_t>, 3> gather_indices_;  // nearest modes, box axes D, H, W
   detail::permuted_taps<compute_type> gather_permuted_;      // nearest modes, W of planar rows
   std::array<detail::area_windows, 3> area_windows_;         // area, box axes D, H, W
