@@ -561,14 +561,15 @@ inline void fp_pack_pairs(const std::uint8_t* const* rows, int lanes, int channe
   }
 }
 
-/// The W pass over column pairs packed by fp_pack_pairs (Lanes rows) of pixels of `channels`
-/// bytes (1 for planar rows), for one output: for c <
-/// channels, the Lanes bytes at out + c * Lanes are rows 0 .. Lanes-1 of channel c, the sums
-/// over the column pairs at pixel_pair + p * step (p < n, or N when N > 0 fixes the count at
-/// compile time) with lo halves wl[p] and hi halves as signed bytes wh[p].
+/// One output of the W pass over column pairs packed by fp_pack_pairs (Lanes rows) of pixels of
+/// `channels` bytes (1 for planar rows): for c < channels, the Lanes bytes at out + c * Lanes are
+/// rows 0 .. Lanes-1 of channel c, the sums over the column pairs at pixel_pair + p * step (p <
+/// n, or N when N > 0 fixes the count at compile time) with lo halves wl[p] and hi halves as
+/// signed bytes wh[p].
 template <bool Fits16, int Lanes, int N>
-inline __attribute__((always_inline)) void fp_pairs_output(const std::uint8_t* pixel_pair, std::int64_t step, int channels, std::uint8_t* out,
-                     const std::int32_t* wl, const std::int32_t* wh, int n, int precision) {
+inline __attribute__((always_inline)) void fp_pairs_output(const std::uint8_t* pixel_pair, std::int64_t step,
+                                                           int channels, std::uint8_t* out, const std::int32_t* wl,
+                                                           const std::int32_t* wh, int n, int precision) {
   const __m256i bias = _mm256_set1_epi32(std::int32_t{1} << (precision - 1));
   const __m256i zero = _mm256_setzero_si256();
   const int count = N > 0 ? N : n;
