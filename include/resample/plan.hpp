@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -197,12 +196,8 @@ class plan {
           weigh_chunk(kernels, area_kernels,
                       detail::box<const float>{staged_src.data, staged_src.extent, staged_src.stride}, staged_dst,
                       from, to, false);
-          if (stream_out) {
-            detail::narrow_box_streamed(conversions, staging.output.data(), detail::slab_of(dst, outer, from, to - 1),
-                                        staging.row);
-          } else {
-            detail::narrow_box(conversions, staging.output.data(), detail::slab_of(dst, outer, from, to - 1));
-          }
+          detail::narrow_box(conversions, staging.output.data(), detail::slab_of(dst, outer, from, to - 1),
+                             stream_out ? &staging.row : nullptr);
         }
         if (stream_out) detail::stream_fence();
       }

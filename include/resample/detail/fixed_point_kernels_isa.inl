@@ -44,6 +44,12 @@ inline __m128i fp_finish_4(__m128i acc, __m128i bias, int precision) {
 #endif
 
 #if RESAMPLE_ISA_LEVEL == 2
+/// a >> bits, saturated to 16 bits, for 16 int32 sums (a_lo: 0-3 and 8-11, a_hi: 4-7 and
+/// 12-15), in 16-bit units 0-15.
+inline __m256i fp_shift_pack(__m256i a_lo, __m256i a_hi, __m128i bits) {
+  return _mm256_packs_epi32(_mm256_sra_epi32(a_lo, bits), _mm256_sra_epi32(a_hi, bits));
+}
+
 /// clamp((a + h * 2^16) >> precision) to 16 bits for 16 sums over `pairs` tap pairs: a in int32
 /// (a_lo: sums 0-3 and 8-11, a_hi: 4-7 and 12-15), h in 16 bits (sums 0-15), the result in
 /// 16-bit units 0-15. With precision >= 16 this is ((a >> 16) + h) >> (precision - 16): the
@@ -56,10 +62,8 @@ inline __m256i fp_finish_split(__m256i a_lo, __m256i a_hi, __m256i h, int precis
     return _mm256_sra_epi16(_mm256_add_epi16(high, h), _mm_cvtsi32_si128(precision - 16));
   }
   const __m256i zero = _mm256_setzero_si256();
-  const __m128i bits = _mm_cvtsi32_si128(precision);
-  a_lo = _mm256_add_epi32(a_lo, _mm256_unpacklo_epi16(zero, h));
-  a_hi = _mm256_add_epi32(a_hi, _mm256_unpackhi_epi16(zero, h));
-  return _mm256_packs_epi32(_mm256_sra_epi32(a_lo, bits), _mm256_sra_epi32(a_hi, bits));
+  return fp_shift_pack(_mm256_add_epi32(a_lo, _mm256_unpacklo_epi16(zero, h)),
+                       _mm256_add_epi32(a_hi, _mm256_unpackhi_epi16(zero, h)), _mm_cvtsi32_si128(precision));
 }
 #endif
 
@@ -123,10 +127,9 @@ inline __attribute__((always_inline)) std::int64_t fp_vertical_32(std::uint8_t* 
       a2 += h2 << 16;
       a3 += h3 << 16;
     }
-    const __m256i r0 = _mm256_sra_epi32(__m256i(a0), shift), r1 = _mm256_sra_epi32(__m256i(a1), shift);
-    const __m256i r2 = _mm256_sra_epi32(__m256i(a2), shift), r3 = _mm256_sra_epi32(__m256i(a3), shift);
     // unpack and pack both work per 128-bit lane, so the bytes come back in order.
-    const __m256i packed = _mm256_packus_epi16(_mm256_packs_epi32(r0, r1), _mm256_packs_epi32(r2, r3));
+    const __m256i packed = _mm256_packus_epi16(fp_shift_pack(__m256i(a0), __m256i(a1), shift),
+                                               fp_shift_pack(__m256i(a2), __m256i(a3), shift));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + x), packed);
   }
   return x;
@@ -602,10 +605,10 @@ inline __attribute__((always_inline)) void fp_pairs_output(const std::uint8_t* p
       }
     }
     const __m128i bits = _mm_cvtsi32_si128(precision);
-    const __m256i r01 = Fits16 ? _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a0), bits), _mm256_sra_epi32(__m256i(a1), bits))
+    const __m256i r01 = Fits16 ? fp_shift_pack(__m256i(a0), __m256i(a1), bits)
                                : fp_finish_split(__m256i(a0), __m256i(a1), __m256i(h0), precision, count);
     if (Lanes == 32) {
-      const __m256i r23 = Fits16 ? _mm256_packs_epi32(_mm256_sra_epi32(__m256i(a2), bits), _mm256_sra_epi32(__m256i(a3), bits))
+      const __m256i r23 = Fits16 ? fp_shift_pack(__m256i(a2), __m256i(a3), bits)
                                  : fp_finish_split(__m256i(a2), __m256i(a3), __m256i(h1), precision, count);
       // rows 0-7 | 16-23 and 8-15 | 24-31: the byte pack puts them in order.
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_packus_epi16(r01, r23));

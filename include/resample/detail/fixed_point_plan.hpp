@@ -209,8 +209,7 @@ class fixed_point_plan {
         std::memmove(buffer, buffer + drop * row_bytes, static_cast<std::size_t>((filled - drop) * row_bytes));
         filled -= drop;
       }
-      if (filled == 0) base = th.first[o];
-      else base += drop;
+      base = filled == 0 ? th.first[o] : base + drop;  // no rows kept: skip those no output reads
       const std::int64_t take = std::min({group, hi - (base + filled), capacity - filled});
       fixed_point_horizontal(kernels, slab(src, 1, base + filled, base + filled + take),
                              contiguous_box(buffer + filled * row_bytes, {1, take, tw.out, channels}), tw, scratch);

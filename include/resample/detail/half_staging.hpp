@@ -62,20 +62,29 @@ void widen_box(const conversion_set& convert, const box<const S>& src, float* ou
   }
 }
 
-/// Rounds the dense float box `in` into `dst` (any strides) of the same extents.
+/// Rounds the dense float box `in` into `dst` (any strides) of the same extents. With
+/// `streamed_row`, rows of `dst` that are runs are rounded into it (in cache) and copied out with
+/// streaming stores (execution::streaming_output_bytes); stream_fence must follow.
 template <class S>
-void narrow_box(const conversion_set& convert, const float* in, const box<S>& dst) {
+void narrow_box(const conversion_set& convert, const float* in, const box<S>& dst,
+                std::vector<std::uint16_t>* streamed_row = nullptr) {
   constexpr bool is_float16 = half_format_of<S> == half_format::float16;
   const auto narrow = is_float16 ? convert.narrow_float16 : convert.narrow_bfloat16;
   const std::int64_t run = dst.extent[2] * dst.extent[3];
-  if (box_is_run(dst)) {
+  if (box_is_run(dst) && !streamed_row) {
     narrow(in, reinterpret_cast<std::uint16_t*>(dst.data), dst.extent[0] * dst.extent[1] * run);
     return;
   }
   const bool runs = rows_are_runs(dst);
+  if (runs && streamed_row) streamed_row->resize(static_cast<std::size_t>(run));
   for (std::int64_t d = 0; d < dst.extent[0]; ++d) {
     for (std::int64_t h = 0; h < dst.extent[1]; ++h, in += run) {
       S* row = dst.at(d, h, 0);
+      if (runs && streamed_row) {
+        narrow(in, streamed_row->data(), run);
+        stream_copy(row, streamed_row->data(), static_cast<std::size_t>(run) * sizeof(S));
+        continue;
+      }
       if (runs) {
         narrow(in, reinterpret_cast<std::uint16_t*>(row), run);
         continue;
@@ -87,27 +96,6 @@ void narrow_box(const conversion_set& convert, const float* in, const box<S>& ds
           std::memcpy(static_cast<void*>(row + w * dst.stride[2] + k * dst.stride[3]), &bits, sizeof bits);
         }
       }
-    }
-  }
-}
-
-/// narrow_box into an output that streams (execution::streaming_output_bytes): rows are rounded
-/// into `row` (in cache) and copied out with streaming stores; stream_fence must follow.
-template <class S>
-void narrow_box_streamed(const conversion_set& convert, const float* in, const box<S>& dst,
-                         std::vector<std::uint16_t>& row) {
-  if (!rows_are_runs(dst)) {
-    narrow_box(convert, in, dst);
-    return;
-  }
-  constexpr bool is_float16 = half_format_of<S> == half_format::float16;
-  const auto narrow = is_float16 ? convert.narrow_float16 : convert.narrow_bfloat16;
-  const std::int64_t run = dst.extent[2] * dst.extent[3];
-  row.resize(static_cast<std::size_t>(run));
-  for (std::int64_t d = 0; d < dst.extent[0]; ++d) {
-    for (std::int64_t h = 0; h < dst.extent[1]; ++h, in += run) {
-      narrow(in, row.data(), run);
-      stream_copy(dst.at(d, h, 0), row.data(), static_cast<std::size_t>(run) * sizeof(S));
     }
   }
 }
